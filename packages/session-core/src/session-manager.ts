@@ -1,0 +1,142 @@
+import { resolveSessionConfig, type SessionConfig, type SessionOptions } from './config/session-config.js';
+import { parseCookies, serializeCookie } from './cookies/cookie-options.js';
+import { Session, type SessionHost, sessionStateOf } from './session.js';
+import { isWellFormedSessionId, sessionKeyOf } from './session-id.js';
+import { SessionState } from './session-state.js';
+import { createStore } from './store/create-store.js';
+import type { SessionStore } from './store/session-store.js';
+import { StoreHealth } from './store/store-health.js';
+
+/** A lock outlives a crashed holder by at most this long. */
+const MIN_LOCK_LEASE_MS = 30_000;
+
+/**
+ * Loads sessions for requests and commits their changes: the part every framework adapter shares.
+ *
+ * Per request: {@link load} (one store read, nothing for a visitor without a cookie), then the
+ * handler, then {@link commit} before the headers go out (no write when nothing changed), then
+ * {@link setCookieHeader} for the response and {@link release} when the response is done.
+ */
+export class SessionManager implements SessionHost {
+  readonly config: SessionConfig;
+  readonly store: SessionStore;
+  readonly #health: StoreHealth;
+  /** Touch a record's expiry at most this often; the cookie is re-sent with each touch. */
+  readonly #touchIntervalMs: number;
+
+  constructor(config: SessionConfig, store: SessionStore) {
+    this.config = config;
+    this.store = store;
+    this.#health = new StoreHealth(store.name, config.logger);
+    this.#touchIntervalMs = Math.min(60_000, (config.ttlSeconds * 1000) / 10);
+  }
+
+  get maxBytes(): number {
+    return this.config.maxBytes;
+  }
+
+  /** The session of a request, from its `Cookie` header. Rejects with a store or lock error. */
+  async load(cookieHeader: string | undefined): Promise<Session> {
+    const state = new SessionState();
+    const id = parseCookies(cookieHeader)[this.config.cookie.name];
+    if (!isWellFormedSessionId(id)) return new Session(state, this);
+
+    const key = sessionKeyOf(id);
+    if (this.config.lock && this.store.lock) {
+      const lock = this.store.lock.bind(this.store);
+      const leaseMs = Math.max(MIN_LOCK_LEASE_MS, this.config.lockWaitMs * 2);
+      state.releaseLock = await this.#health.run('lock a session', () =>
+        lock(key, { waitMs: this.config.lockWaitMs, leaseMs }),
+      );
+    }
+    try {
+      const record = await this.#health.run('read a session', () => this.store.read(key));
+      const now = Date.now();
+      // An unknown or expired id is never adopted: the session starts empty and gets a new id on first write.
+      if (record && record.expiresAt > now) {
+        state.adopt(id, key, record.fields);
+        const refreshedAt = record.expiresAt - this.config.ttlSeconds * 1000;
+        state.touchDue = now - refreshedAt >= this.#touchIntervalMs;
+      }
+    } catch (error) {
+      await this.release(state);
+      throw error;
+    }
+    return new Session(state, this);
+  }
+
+  /** Persists what the session's request changed. Concurrent calls for one request run in turn. */
+  commit(sessionOrState: Session | SessionState): Promise<void> {
+    const state = sessionOrState instanceof SessionState ? sessionOrState : sessionStateOf(sessionOrState);
+    const next = state.commitChain.then(() => this.#flush(state));
+    state.commitChain = next.catch(() => {});
+    return next;
+  }
+
+  /** The `Set-Cookie` value the response owes for the session cookie, if any. Call once, at header time. */
+  setCookieHeader(session: Session): string | undefined {
+    const state = sessionStateOf(session);
+    if (state.cookie === 'none') return undefined;
+    const header = this.cookieHeader(state);
+    state.cookie = 'none';
+    return header;
+  }
+
+  /** The session cookie for the state as it stands (an expiring one after `destroy()`). */
+  cookieHeader(state: SessionState): string {
+    const { name, path, secure, httpOnly, sameSite, domain } = this.config.cookie;
+    const live = state.id !== undefined;
+    return serializeCookie(name, state.id ?? '', {
+      maxAge: live ? this.config.ttlSeconds * 1000 : 0,
+      path,
+      secure,
+      httpOnly,
+      sameSite,
+      ...(domain !== undefined && { domain }),
+    });
+  }
+
+  /** Lets the next request of the session in (with `TINA4_SESSION_LOCK`). Safe to call twice. */
+  async release(sessionOrState: Session | SessionState): Promise<void> {
+    const state = sessionOrState instanceof SessionState ? sessionOrState : sessionStateOf(sessionOrState);
+    const release = state.releaseLock;
+    state.releaseLock = undefined;
+    if (release) await release().catch((error: unknown) => this.#reportReleaseFailure(error));
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
+  async #flush(state: SessionState): Promise<void> {
+    if (!state.hasPendingWork()) return;
+    const { key, changes, touch, obsoleteKeys } = state.takePending();
+    const ttl = this.config.ttlSeconds;
+    if (key !== undefined && changes) {
+      await this.#health.run('write a session', () => this.store.write(key, changes, ttl));
+      state.stored = true;
+      state.cookie = 'issue';
+    } else if (key !== undefined && touch) {
+      await this.#health.run('refresh a session', () => this.store.touch(key, ttl));
+      state.cookie = 'issue';
+    }
+    // Old records go after the new one is safely written: a failed regenerate keeps the old session.
+    for (const obsolete of obsoleteKeys) {
+      await this.#health.run('delete a session', () => this.store.destroy(obsolete));
+    }
+  }
+
+  #reportReleaseFailure(error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.config.logger.warn(`[tina4-session] could not release a session lock (it expires by itself): ${reason}`);
+  }
+}
+
+/**
+ * Resolves the configuration (environment, `.env`, code options), creates or imports the store and
+ * returns the manager that framework adapters use. Configuration errors are thrown here, at start-up.
+ */
+export async function createSessionManager(options: SessionOptions = {}): Promise<SessionManager> {
+  const config = resolveSessionConfig(options);
+  return new SessionManager(config, await createStore(config));
+}

@@ -1,0 +1,76 @@
+import type { SessionBackend, SessionConfig } from '../config/session-config.js';
+import { SessionBackendNotInstalledError, SessionConfigError } from '../errors.js';
+import { createFileStore } from '../stores/file-store.js';
+import { createMemoryStore } from '../stores/memory-store.js';
+import type { SessionStore } from './session-store.js';
+
+/** What a backend package (`@tina4/session-redis`, ...) exports for the core to load it by name. */
+export interface SessionBackendModule {
+  createStoreFromConfig(config: SessionConfig): SessionStore | Promise<SessionStore>;
+}
+
+type PackagedBackend = Exclude<SessionBackend, 'file' | 'memory'>;
+
+const BACKEND_PACKAGES: Record<PackagedBackend, { packageName: string; drivers: (config: SessionConfig) => string }> = {
+  redis: { packageName: '@tina4/session-redis', drivers: () => 'ioredis' },
+  valkey: { packageName: '@tina4/session-valkey', drivers: () => 'iovalkey' },
+  mongodb: { packageName: '@tina4/session-mongodb', drivers: () => 'mongodb' },
+  database: { packageName: '@tina4/session-database', drivers: (config) => databaseDriverFor(config.databaseUrl) },
+};
+
+/**
+ * The store the configuration asks for. File and memory stores are built in; the others live in
+ * their own packages, imported only when chosen so that an app installs just the backend it uses.
+ */
+export async function createStore(config: SessionConfig): Promise<SessionStore> {
+  if (config.store) return config.store;
+  switch (config.backend) {
+    case 'file':
+      return createFileStore({ directory: config.filePath, logger: config.logger });
+    case 'memory':
+      return createMemoryStore();
+    default:
+      return (await importBackend(config.backend, config)).createStoreFromConfig(config);
+  }
+}
+
+async function importBackend(backend: PackagedBackend, config: SessionConfig): Promise<SessionBackendModule> {
+  const { packageName, drivers } = BACKEND_PACKAGES[backend];
+  try {
+    return (await import(packageName)) as SessionBackendModule;
+  } catch (error) {
+    if (isMissingPackage(error, packageName)) {
+      throw new SessionBackendNotInstalledError(backend, `npm install ${packageName} ${drivers(config)}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function isMissingPackage(error: unknown, packageName: string): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = (error as Error | undefined)?.message ?? '';
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(packageName);
+}
+
+const DATABASE_DRIVERS: Record<string, string> = {
+  sqlite: 'better-sqlite3',
+  postgres: 'pg',
+  postgresql: 'pg',
+  mysql: 'mysql2',
+  mariadb: 'mysql2',
+  mssql: 'tedious tarn',
+  sqlserver: 'tedious tarn',
+  firebird: 'node-firebird',
+};
+
+function databaseDriverFor(databaseUrl: string | undefined): string {
+  if (!databaseUrl) {
+    throw new SessionConfigError(
+      'TINA4_SESSION_BACKEND=database needs DATABASE_URL, e.g. DATABASE_URL=sqlite:///data/app.db or postgres://user:pass@host/db.',
+    );
+  }
+  const scheme = databaseUrl.slice(0, databaseUrl.indexOf(':')).toLowerCase();
+  return DATABASE_DRIVERS[scheme] ?? '<driver for your database>';
+}
