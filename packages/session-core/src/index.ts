@@ -1,4 +1,4 @@
-export { resolveSessionConfig, SAME_SITE_VALUES, SESSION_BACKENDS } from './config/session-config.js';
+export { readEnvFile } from './config/env-file.js';
 export type {
   SameSite,
   SessionBackend,
@@ -6,8 +6,8 @@ export type {
   SessionLogger,
   SessionOptions,
 } from './config/session-config.js';
-export { readEnvFile } from './config/env-file.js';
-export { parseCookies, serializeCookie, type CookieOptions } from './cookies/cookie-options.js';
+export { resolveSessionConfig, SAME_SITE_VALUES, SESSION_BACKENDS } from './config/session-config.js';
+export { type CookieOptions, parseCookies, serializeCookie } from './cookies/cookie-options.js';
 export {
   SessionBackendNotInstalledError,
   SessionConfigError,

@@ -35,10 +35,14 @@ export class SessionManager implements SessionHost {
     return this.config.maxBytes;
   }
 
-  /** The session of a request, from its `Cookie` header. Rejects with a store or lock error. */
-  async load(cookieHeader: string | undefined): Promise<Session> {
+  /**
+   * The session of a request, from its `Cookie` header (or its cookies, already parsed). Rejects
+   * with a store or lock error.
+   */
+  async load(cookies: string | Record<string, string> | undefined): Promise<Session> {
     const state = new SessionState();
-    const id = parseCookies(cookieHeader)[this.config.cookie.name];
+    const parsed = typeof cookies === 'object' ? cookies : parseCookies(cookies);
+    const id = parsed[this.config.cookie.name];
     if (!isWellFormedSessionId(id)) return new Session(state, this);
 
     const key = sessionKeyOf(id);
@@ -57,6 +61,8 @@ export class SessionManager implements SessionHost {
         state.adopt(id, key, record.fields);
         const refreshedAt = record.expiresAt - this.config.ttlSeconds * 1000;
         state.touchDue = now - refreshedAt >= this.#touchIntervalMs;
+        // The commit will refresh the expiry; the cookie is renewed with it (decided now, as headers may go out first).
+        if (state.touchDue) state.cookie = 'issue';
       }
     } catch (error) {
       await this.release(state);
@@ -128,7 +134,9 @@ export class SessionManager implements SessionHost {
 
   #reportReleaseFailure(error: unknown): void {
     const reason = error instanceof Error ? error.message : String(error);
-    this.config.logger.warn(`[tina4-session] could not release a session lock (it expires by itself): ${reason}`);
+    this.config.logger.warn(
+      `[tina4-session] could not release a session lock (it expires by itself): ${reason}`,
+    );
   }
 }
 

@@ -43,6 +43,7 @@ export class SessionState {
   }
 
   setField(name: string, text: string): void {
+    this.#expectWrite();
     this.#put(name, text);
     this.#set.set(name, text);
     this.#deleted.delete(name);
@@ -51,6 +52,7 @@ export class SessionState {
   deleteField(name: string): boolean {
     const text = this.fields.get(name);
     if (text === undefined) return false;
+    this.#expectWrite();
     this.fields.delete(name);
     this.bytes -= fieldBytes(name, text);
     this.#set.delete(name);
@@ -60,6 +62,7 @@ export class SessionState {
 
   /** Empties the fields; the next commit replaces whatever the store holds. */
   clearFields(): void {
+    this.#expectWrite();
     this.fields.clear();
     this.bytes = 0;
     this.#replace = true;
@@ -122,6 +125,14 @@ export class SessionState {
     this.touchDue = false;
     this.#obsoleteKeys = [];
     return pending;
+  }
+
+  /**
+   * A write will move the record's expiry, so the cookie's must move with it. Decided now, not after
+   * the write, because a handler may send the headers (an explicit `writeHead`) before the commit.
+   */
+  #expectWrite(): void {
+    if (this.cookie === 'none' && this.id !== undefined) this.cookie = 'issue';
   }
 
   #hasChanges(): boolean {

@@ -175,9 +175,13 @@ function assertDataKey(key: unknown): asserts key is string {
     throw new TypeError(`Session keys must be non-empty strings; got ${JSON.stringify(key) ?? String(key)}.`);
   }
   if (key.startsWith(FLASH_PREFIX)) {
-    throw new TypeError(`Session key "${key}" starts with "${FLASH_PREFIX}", which is reserved for flash values. Use flash() instead.`);
+    throw new TypeError(
+      `Session key "${key}" starts with "${FLASH_PREFIX}", which is reserved for flash values. Use flash() instead.`,
+    );
   }
   if (key === '__proto__') {
-    throw new TypeError('Session key "__proto__" is not allowed: it cannot round-trip through plain objects. Pick another name.');
+    throw new TypeError(
+      'Session key "__proto__" is not allowed: it cannot round-trip through plain objects. Pick another name.',
+    );
   }
 }

@@ -9,14 +9,23 @@ export function parseBoolean(name: string, raw: string): boolean {
   const word = raw.trim().toLowerCase();
   if (TRUE_WORDS.has(word)) return true;
   if (FALSE_WORDS.has(word)) return false;
-  throw new SessionConfigError(`${name}="${raw}" is not a boolean. Use true or false (also 1/0, yes/no, on/off).`);
+  throw new SessionConfigError(
+    `${name}="${raw}" is not a boolean. Use true or false (also 1/0, yes/no, on/off).`,
+  );
 }
 
-export function parsePositiveInteger(name: string, raw: string, unit: string, max = Number.MAX_SAFE_INTEGER): number {
+export function parsePositiveInteger(
+  name: string,
+  raw: string,
+  unit: string,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const text = raw.trim();
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new SessionConfigError(`${name}="${raw}" is not valid. Use a whole number of ${unit} from 1 to ${max}.`);
+    throw new SessionConfigError(
+      `${name}="${raw}" is not valid. Use a whole number of ${unit} from 1 to ${max}.`,
+    );
   }
   return value;
 }

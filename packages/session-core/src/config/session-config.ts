@@ -101,7 +101,9 @@ const DEFAULT_MAX_BYTES = 1024 * 1024;
  * that a misconfigured app fails at start-up rather than on its first request.
  */
 export function resolveSessionConfig(options: SessionOptions = {}): SessionConfig {
-  const env = options.env ? { ...loadEnvironment(options.envFile), ...options.env } : loadEnvironment(options.envFile);
+  const env = options.env
+    ? { ...loadEnvironment(options.envFile), ...options.env }
+    : loadEnvironment(options.envFile);
   const read = <T>(name: string, given: T | undefined, parse: (raw: string) => T): T | undefined => {
     if (given !== undefined) return given;
     const raw = env[name];
@@ -109,19 +111,25 @@ export function resolveSessionConfig(options: SessionOptions = {}): SessionConfi
   };
 
   const backend =
-    read('TINA4_SESSION_BACKEND', options.backend, (raw) => parseChoice('TINA4_SESSION_BACKEND', raw, SESSION_BACKENDS)) ??
-    'file';
+    read('TINA4_SESSION_BACKEND', options.backend, (raw) =>
+      parseChoice('TINA4_SESSION_BACKEND', raw, SESSION_BACKENDS),
+    ) ?? 'file';
   const ttlSeconds =
-    read('TINA4_SESSION_TTL', options.ttl, (raw) => parsePositiveInteger('TINA4_SESSION_TTL', raw, 'seconds')) ??
-    DEFAULT_TTL_SECONDS;
-  const secure = read('TINA4_SESSION_SECURE', options.secure, (raw) => parseBoolean('TINA4_SESSION_SECURE', raw)) ?? false;
+    read('TINA4_SESSION_TTL', options.ttl, (raw) =>
+      parsePositiveInteger('TINA4_SESSION_TTL', raw, 'seconds'),
+    ) ?? DEFAULT_TTL_SECONDS;
+  const secure =
+    read('TINA4_SESSION_SECURE', options.secure, (raw) => parseBoolean('TINA4_SESSION_SECURE', raw)) ?? false;
   const httpOnly =
-    read('TINA4_SESSION_HTTPONLY', options.httpOnly, (raw) => parseBoolean('TINA4_SESSION_HTTPONLY', raw)) ?? true;
+    read('TINA4_SESSION_HTTPONLY', options.httpOnly, (raw) => parseBoolean('TINA4_SESSION_HTTPONLY', raw)) ??
+    true;
   const sameSite =
-    read('TINA4_SESSION_SAMESITE', options.sameSite, (raw) => parseChoice('TINA4_SESSION_SAMESITE', raw, SAME_SITE_VALUES)) ??
-    'Lax';
+    read('TINA4_SESSION_SAMESITE', options.sameSite, (raw) =>
+      parseChoice('TINA4_SESSION_SAMESITE', raw, SAME_SITE_VALUES),
+    ) ?? 'Lax';
   const cookieName =
-    read('TINA4_SESSION_NAME', options.cookieName, (raw) => parseNonEmpty('TINA4_SESSION_NAME', raw)) ?? 'tina4_session';
+    read('TINA4_SESSION_NAME', options.cookieName, (raw) => parseNonEmpty('TINA4_SESSION_NAME', raw)) ??
+    'tina4_session';
 
   validateTtl(ttlSeconds);
   if (!COOKIE_NAME.test(cookieName)) {
@@ -130,7 +138,9 @@ export function resolveSessionConfig(options: SessionOptions = {}): SessionConfi
     );
   }
   if (!SAME_SITE_VALUES.includes(sameSite)) {
-    throw new SessionConfigError(`sameSite "${sameSite}" is not valid. Use one of: ${SAME_SITE_VALUES.join(', ')}.`);
+    throw new SessionConfigError(
+      `sameSite "${sameSite}" is not valid. Use one of: ${SAME_SITE_VALUES.join(', ')}.`,
+    );
   }
   if (sameSite === 'None' && !secure) {
     throw new SessionConfigError(
@@ -156,8 +166,7 @@ export function resolveSessionConfig(options: SessionOptions = {}): SessionConfi
     port,
     password: read('TINA4_SESSION_PASSWORD', options.password, (raw) => raw),
     database: read('TINA4_SESSION_DATABASE', options.database, (raw) => raw.trim()),
-    databaseUrl:
-      options.databaseUrl ?? nonEmpty(env.DATABASE_URL) ?? nonEmpty(env.TINA4_DATABASE_URL),
+    databaseUrl: options.databaseUrl ?? nonEmpty(env.DATABASE_URL) ?? nonEmpty(env.TINA4_DATABASE_URL),
     lock: read('TINA4_SESSION_LOCK', options.lock, (raw) => parseBoolean('TINA4_SESSION_LOCK', raw)) ?? false,
     lockWaitMs:
       read('TINA4_SESSION_LOCK_WAIT', options.lockWait, (raw) =>

@@ -39,7 +39,8 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
       ? { expires: seconds === 0 ? new Date(0) : new Date(Date.now() + seconds * 1000) }
       : expires && { expires }),
     ...(sameSite !== undefined && {
-      sameSite: typeof sameSite === 'string' ? (sameSite.toLowerCase() as 'lax' | 'strict' | 'none') : sameSite,
+      sameSite:
+        typeof sameSite === 'string' ? (sameSite.toLowerCase() as 'lax' | 'strict' | 'none') : sameSite,
     }),
   });
 }
@@ -54,7 +55,7 @@ export function parseCookies(header: string | undefined): Record<string, string>
   const cookies: Record<string, string> = Object.create(null);
   for (const name in parsed) {
     const value = parsed[name];
-    if (value !== undefined) cookies[name] = value;
+    if (value !== undefined && name !== '') cookies[name] = value;
   }
   return cookies;
 }

@@ -11,11 +11,17 @@ export interface SessionBackendModule {
 
 type PackagedBackend = Exclude<SessionBackend, 'file' | 'memory'>;
 
-const BACKEND_PACKAGES: Record<PackagedBackend, { packageName: string; drivers: (config: SessionConfig) => string }> = {
+const BACKEND_PACKAGES: Record<
+  PackagedBackend,
+  { packageName: string; drivers: (config: SessionConfig) => string }
+> = {
   redis: { packageName: '@tina4/session-redis', drivers: () => 'ioredis' },
   valkey: { packageName: '@tina4/session-valkey', drivers: () => 'iovalkey' },
   mongodb: { packageName: '@tina4/session-mongodb', drivers: () => 'mongodb' },
-  database: { packageName: '@tina4/session-database', drivers: (config) => databaseDriverFor(config.databaseUrl) },
+  database: {
+    packageName: '@tina4/session-database',
+    drivers: (config) => databaseDriverFor(config.databaseUrl),
+  },
 };
 
 /**

@@ -1,0 +1,46 @@
+import {
+  SessionBackendNotInstalledError,
+  SessionConfigError,
+  SessionLockTimeoutError,
+  SessionStoreUnavailableError,
+} from '../errors.js';
+
+/** What an adapter sends when a request cannot have its session. */
+export interface SessionErrorResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * The response for a session failure. Store outages and lock timeouts are 503s with `Retry-After`:
+ * the client may retry, the process keeps serving. Details (hosts, causes) go to the log, not to
+ * the client. Anything else is a programming or deployment error and is rethrown.
+ */
+export function sessionErrorResponse(error: unknown): SessionErrorResponse {
+  if (error instanceof SessionStoreUnavailableError) {
+    return json(503, { error: 'The session store is unavailable. Please retry shortly.', code: error.code });
+  }
+  if (error instanceof SessionLockTimeoutError) {
+    return json(503, {
+      error: 'Another request of this session is still running. Please retry.',
+      code: error.code,
+    });
+  }
+  if (error instanceof SessionBackendNotInstalledError || error instanceof SessionConfigError) {
+    return json(500, {
+      error: 'Sessions are not configured correctly; see the server log.',
+      code: error.code,
+    });
+  }
+  throw error;
+}
+
+function json(status: number, payload: { error: string; code: string }): SessionErrorResponse {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  };
+  if (status === 503) headers['retry-after'] = '1';
+  return { status, headers, body: JSON.stringify(payload) };
+}

@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SessionOptions } from '../../config/session-config.js';
+import { parseCookies } from '../../cookies/cookie-options.js';
+import type { Session } from '../../session.js';
+import type { SessionManager } from '../../session-manager.js';
+import { sessionErrorResponse } from '../error-response.js';
+import { createManagerHandle } from '../manager-handle.js';
+import { commitBeforeHeaders } from './commit-before-headers.js';
+import { type CookieSetter, ensureCookieMethod } from './response-cookies.js';
+
+export type { CookieOptions } from '../../cookies/cookie-options.js';
+export type { CookieSetter } from './response-cookies.js';
+
+declare global {
+  // Express's own Request type is declared in this global namespace; adding to it types
+  // `req.session` and `req.cookies` in every Express app that uses the middleware.
+  namespace Express {
+    interface Request {
+      session: Session;
+      cookies: Record<string, string>;
+    }
+  }
+}
+
+/** A `node:http` request once the middleware has run. */
+export interface SessionRequest extends IncomingMessage {
+  session: Session;
+  cookies: Record<string, string>;
+}
+
+/** A `node:http` response once the middleware has run. */
+export interface SessionResponse extends ServerResponse {
+  cookie: CookieSetter<this>;
+}
+
+/** Connect-style middleware, usable by Express, Connect and plain `node:http`. */
+export interface SessionMiddleware {
+  (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void;
+  /** Resolves once the store is ready (and rejects if it cannot be created). */
+  readonly ready: Promise<SessionManager>;
+  /** Closes the store: call it on shutdown. */
+  close(): Promise<void>;
+}
+
+/**
+ * Sessions and cookies for Express, Connect and `node:http`: `req.session` (the Tina4 API),
+ * `req.cookies` and `res.cookie()`. Configuration comes from `TINA4_SESSION_*` variables and `.env`,
+ * overridden by `options`; an invalid setting throws here, at start-up.
+ *
+ * ```ts
+ * app.use(sessions());
+ * app.get('/visit', (req, res) => {
+ *   const count = req.session.get('count', 0) + 1;
+ *   req.session.set('count', count);
+ *   res.json({ count });
+ * });
+ * ```
+ *
+ * With `node:http`: `http.createServer((req, res) => middleware(req, res, () => handler(req, res)))`.
+ */
+export function sessions(options?: SessionOptions): SessionMiddleware {
+  const handle = createManagerHandle(options);
+
+  const middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
+    const request = req as IncomingMessage & { session?: Session; cookies?: Record<string, string> };
+    if (request.session !== undefined) {
+      next();
+      return;
+    }
+    const cookies = request.cookies ?? parseCookies(req.headers.cookie);
+    request.cookies = cookies;
+    ensureCookieMethod(res);
+
+    handle.ready
+      .then((manager) =>
+        manager.load(cookies).then((session) => {
+          request.session = session;
+          commitBeforeHeaders(res, session, manager);
+          next();
+        }),
+      )
+      .catch((error: unknown) => {
+        let response: ReturnType<typeof sessionErrorResponse>;
+        try {
+          response = sessionErrorResponse(error);
+        } catch (unexpected) {
+          next(unexpected);
+          return;
+        }
+        res.writeHead(response.status, response.headers).end(response.body);
+      });
+  };
+
+  return Object.assign(middleware, { ready: handle.ready, close: handle.close });
+}

@@ -1,0 +1,74 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { SessionOptions } from '../../config/session-config.js';
+import type { Session } from '../../session.js';
+import { sessionErrorResponse } from '../error-response.js';
+import { createManagerHandle } from '../manager-handle.js';
+
+/** Hono environment with the session: `new Hono<SessionEnv>()`, then `c.get('session')`. */
+export interface SessionEnv {
+  Variables: { session: Session };
+}
+
+/** Hono middleware with `ready` and `close()` for start-up and shutdown. */
+export type SessionMiddlewareHandler = MiddlewareHandler<SessionEnv> & {
+  readonly ready: Promise<unknown>;
+  close(): Promise<void>;
+};
+
+/**
+ * Hono middleware: the Tina4 session API as `c.get('session')`. Cookies are Hono's own
+ * (`getCookie` / `setCookie` from `hono/cookie`). The session is committed after the handler and
+ * before the response leaves; a store outage becomes a 503.
+ *
+ * ```ts
+ * const app = new Hono<SessionEnv>();
+ * app.use(sessionMiddleware());
+ * app.get('/visit', (c) => {
+ *   const session = c.get('session');
+ *   session.set('count', session.get('count', 0) + 1);
+ *   return c.json({ count: session.get('count') });
+ * });
+ * ```
+ */
+export function sessionMiddleware(options?: SessionOptions): SessionMiddlewareHandler {
+  const handle = createManagerHandle(options);
+
+  const middleware: MiddlewareHandler<SessionEnv> = async (c, next) => {
+    let manager: Awaited<typeof handle.ready>;
+    let session: Session;
+    try {
+      manager = await handle.ready;
+      session = await manager.load(c.req.header('cookie'));
+    } catch (error) {
+      return errorResponse(c, error);
+    }
+    c.set('session', session);
+    try {
+      await next();
+      await manager.commit(session);
+      const cookie = manager.setCookieHeader(session);
+      if (cookie !== undefined) appendSetCookie(c, cookie);
+    } catch (error) {
+      c.res = errorResponse(c, error);
+    } finally {
+      await manager.release(session);
+    }
+  };
+
+  return Object.assign(middleware, { ready: handle.ready, close: handle.close });
+}
+
+function errorResponse(c: Context, error: unknown): Response {
+  const response = sessionErrorResponse(error);
+  return c.body(response.body, response.status as 500 | 503, response.headers);
+}
+
+function appendSetCookie(c: Context, cookie: string): void {
+  try {
+    c.res.headers.append('set-cookie', cookie);
+  } catch {
+    // Responses from fetch() have immutable headers: copy the response to add the cookie.
+    c.res = new Response(c.res.body, c.res);
+    c.res.headers.append('set-cookie', cookie);
+  }
+}

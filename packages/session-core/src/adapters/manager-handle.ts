@@ -1,0 +1,31 @@
+import type { SessionOptions } from '../config/session-config.js';
+import { resolveSessionConfig } from '../config/session-config.js';
+import { SessionManager } from '../session-manager.js';
+import { createStore } from '../store/create-store.js';
+
+/** A session manager that adapters can create synchronously and use once its store is ready. */
+export interface ManagerHandle {
+  /** Resolves once the store exists; rejects (once, logged) when it cannot be created. */
+  readonly ready: Promise<SessionManager>;
+  /** Closes the store (connections, timers). */
+  close(): Promise<void>;
+}
+
+/**
+ * Validates the configuration now, so that bad settings fail at start-up, and creates the store in
+ * the background (backend packages are imported lazily).
+ */
+export function createManagerHandle(options: SessionOptions | undefined): ManagerHandle {
+  const config = resolveSessionConfig(options);
+  const ready = createStore(config).then((store) => new SessionManager(config, store));
+  ready.catch((error: unknown) => {
+    config.logger.error(`[tina4-session] ${error instanceof Error ? error.message : String(error)}`);
+  });
+  return {
+    ready,
+    async close() {
+      const manager = await ready.catch(() => undefined);
+      await manager?.close();
+    },
+  };
+}

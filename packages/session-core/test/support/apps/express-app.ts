@@ -1,0 +1,37 @@
+import { createServer } from 'node:http';
+import express from 'express';
+import { sessions } from '../../../src/adapters/express/index.js';
+import type { SessionOptions } from '../../../src/index.js';
+import { testRoutes } from '../routes.js';
+import { listen, type RunningServer } from './running-server.js';
+
+export async function startExpressApp(options: SessionOptions): Promise<RunningServer> {
+  const app = express();
+  const middleware = sessions(options);
+  app.use(middleware);
+  for (const route of testRoutes) {
+    app[route.method === 'GET' ? 'get' : 'post'](route.path, (req, res) => {
+      const result = route.handle({
+        session: req.session,
+        cookies: req.cookies,
+        // Express's types spell sameSite in lower case; its runtime accepts Tina4's "Lax" too.
+        setCookie: (name, value, cookie) => res.cookie(name, value, (cookie ?? {}) as express.CookieOptions),
+      });
+      if ('redirect' in result) res.redirect(302, result.redirect);
+      else res.status(result.status ?? 200).json(result.json);
+    });
+  }
+  app.get('/stream', (req, res) => {
+    req.session.set('streamed', true);
+    res.write('first chunk;');
+    setTimeout(() => res.end('last chunk'), 10);
+  });
+  app.get('/fail', (req, _res, next) => {
+    req.session.set('before_error', true);
+    next(new Error('handler failed'));
+  });
+  app.use((_error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(500).json({ error: 'handled' });
+  });
+  return listen(createServer(app), () => middleware.close());
+}
