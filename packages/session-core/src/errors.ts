@@ -44,8 +44,7 @@ export class SessionStoreUnavailableError extends SessionError {
     readonly operation: string,
     options?: ErrorOptions,
   ) {
-    const cause = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
-    super(`Session store "${store}" failed to ${operation}${cause}`, options);
+    super(`Session store "${store}" failed to ${operation}${describeCause(options?.cause)}`, options);
   }
 }
 
@@ -75,4 +74,10 @@ export class SessionTooLargeError extends SessionError {
         '(TINA4_SESSION_MAX_BYTES). Store less in the session (an id instead of a whole record), or raise the limit.',
     );
   }
+}
+
+/** ": <message>" of an error-like cause (from any realm: `instanceof Error` fails across vm contexts). */
+function describeCause(cause: unknown): string {
+  const message = (cause as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' && message !== '' ? `: ${message}` : '';
 }

@@ -26,6 +26,10 @@ export async function startExpressApp(options: SessionOptions): Promise<RunningS
     res.write('first chunk;');
     setTimeout(() => res.end('last chunk'), 10);
   });
+  app.get('/slow', (req, res) => {
+    req.session.set('slow', true);
+    setTimeout(() => res.json({ ok: true }), 300);
+  });
   app.get('/fail', (req, _res, next) => {
     req.session.set('before_error', true);
     next(new Error('handler failed'));
