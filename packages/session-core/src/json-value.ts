@@ -43,7 +43,11 @@ function findProblem(value: unknown, path: string, ancestors: Set<object>): Prob
   if (value === null) return undefined;
   const object = value as object;
   if (ancestors.has(object)) {
-    return { path, what: 'a circular reference', fix: 'Store a copy without the cycle (e.g. ids instead of parent links).' };
+    return {
+      path,
+      what: 'a circular reference',
+      fix: 'Store a copy without the cycle (e.g. ids instead of parent links).',
+    };
   }
   const special = describeSpecialObject(object);
   if (special) return { path, ...special };
@@ -69,7 +73,8 @@ function findProblem(value: unknown, path: string, ancestors: Set<object>): Prob
 
 function describeSpecialObject(object: object): Omit<Problem, 'path'> | undefined {
   if (Array.isArray(object)) return undefined;
-  if (object instanceof Date) return { what: 'a Date', fix: 'Store date.toISOString() and parse it when reading.' };
+  if (object instanceof Date)
+    return { what: 'a Date', fix: 'Store date.toISOString() and parse it when reading.' };
   if (object instanceof Map) return { what: 'a Map', fix: 'Store Object.fromEntries(map) instead.' };
   if (object instanceof Set) return { what: 'a Set', fix: 'Store [...set] instead.' };
   const prototype = Object.getPrototypeOf(object);
