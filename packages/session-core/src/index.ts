@@ -22,6 +22,7 @@ export { generateSessionId, isWellFormedSessionId, sessionKeyOf } from './sessio
 export { createSessionManager, SessionManager } from './session-manager.js';
 export { applyChangeSet } from './store/apply-change-set.js';
 export { createStore, type SessionBackendModule } from './store/create-store.js';
+export { encryptStore } from './store/encrypted-store.js';
 export { KeyedMutex } from './store/keyed-mutex.js';
 export { pollForLock } from './store/poll-lock.js';
 export type {
@@ -34,4 +35,4 @@ export type {
   StoredSession,
 } from './store/session-store.js';
 export { createFileStore, type FileStoreOptions } from './stores/file-store.js';
-export { createMemoryStore, type MemoryStoreOptions } from './stores/memory-store.js';
+export { createMemoryStore, type MemoryStoreEntry, type MemoryStoreOptions } from './stores/memory-store.js';

@@ -36,11 +36,15 @@ export class SessionManager implements SessionHost {
   }
 
   /**
-   * The session of a request, from its `Cookie` header (or its cookies, already parsed). Rejects
-   * with a store or lock error.
+   * The session of a request, from its `Cookie` header (or its cookies, already parsed), and
+   * whether the request came over HTTPS (see {@link isHttpsRequest}). Rejects with a store or lock error.
    */
-  async load(cookies: string | Record<string, string> | undefined): Promise<Session> {
+  async load(
+    cookies: string | Record<string, string> | undefined,
+    request: { readonly https?: boolean } = {},
+  ): Promise<Session> {
     const state = new SessionState();
+    state.https = request.https ?? false;
     const parsed = typeof cookies === 'object' ? cookies : parseCookies(cookies);
     const id = parsed[this.config.cookie.name];
     if (!isWellFormedSessionId(id)) return new Session(state, this);
@@ -95,7 +99,7 @@ export class SessionManager implements SessionHost {
     return serializeCookie(name, state.id ?? '', {
       maxAge: live ? this.config.ttlSeconds * 1000 : 0,
       path,
-      secure,
+      secure: secure === 'auto' ? state.https : secure,
       httpOnly,
       sameSite,
       ...(domain !== undefined && { domain }),

@@ -32,6 +32,8 @@ export class SessionState {
   touchDue = false;
   cookie: CookieAction = 'none';
   releaseLock: ReleaseSessionLock | undefined;
+  /** Whether the request arrived over HTTPS (for `TINA4_SESSION_SECURE=auto`). */
+  https = false;
   /** Serialises commits of this request (a handler's `save()` and the automatic one). */
   commitChain: Promise<void> = Promise.resolve();
 

@@ -78,6 +78,21 @@ describe('resolveSessionConfig', () => {
     expect(() => fromEnv({ [name]: value })).toThrow(message);
   });
 
+  it('accepts TINA4_SESSION_SECURE=auto, a proxy trust switch and encryption secrets', () => {
+    const config = fromEnv({
+      TINA4_SESSION_SECURE: 'AUTO',
+      TINA4_SESSION_TRUST_PROXY: 'true',
+      TINA4_SESSION_SECRET: 'first-secret-0123456789, second-secret-0123456789',
+    });
+    expect(config.cookie.secure).toBe('auto');
+    expect(config.trustProxy).toBe(true);
+    expect(config.secrets).toEqual(['first-secret-0123456789', 'second-secret-0123456789']);
+    expect(() => fromEnv({ TINA4_SESSION_SECRET: 'short' })).toThrow(/at least 16/);
+    expect(() => fromEnv({ TINA4_SESSION_SECURE: 'sometimes' })).toThrow(
+      /TINA4_SESSION_SECURE="sometimes".*or auto/,
+    );
+  });
+
   it('reads .env, lets the environment win over it, and code options win over both', () => {
     const directory = mkdtempSync(join(tmpdir(), 'tina4-env-'));
     const envFile = join(directory, '.env');

@@ -5,12 +5,13 @@ import { SessionConfigError } from '../errors.js';
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
 
-export function parseBoolean(name: string, raw: string): boolean {
+export function parseBoolean(name: string, raw: string, alsoAllowed?: string): boolean {
   const word = raw.trim().toLowerCase();
   if (TRUE_WORDS.has(word)) return true;
   if (FALSE_WORDS.has(word)) return false;
+  const extra = alsoAllowed ? ` or ${alsoAllowed}` : '';
   throw new SessionConfigError(
-    `${name}="${raw}" is not a boolean. Use true or false (also 1/0, yes/no, on/off).`,
+    `${name}="${raw}" is not valid. Use true or false (also 1/0, yes/no, on/off)${extra}.`,
   );
 }
 

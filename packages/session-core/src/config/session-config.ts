@@ -29,8 +29,16 @@ export interface SessionOptions {
   ttl?: number;
   /** `TINA4_SESSION_NAME`: cookie name (default `tina4_session`). */
   cookieName?: string;
-  /** `TINA4_SESSION_SECURE` (default false). */
-  secure?: boolean;
+  /**
+   * `TINA4_SESSION_SECURE` (default false): send the cookie over HTTPS only. `auto` sets it on
+   * requests that arrived over HTTPS (see `trustProxy`).
+   */
+  secure?: boolean | 'auto';
+  /**
+   * `TINA4_SESSION_TRUST_PROXY` (default false): believe `X-Forwarded-Proto` from a TLS-terminating
+   * proxy when deciding whether a request is HTTPS. Only enable it behind a proxy that sets the header.
+   */
+  trustProxy?: boolean;
   /** `TINA4_SESSION_HTTPONLY` (default true). */
   httpOnly?: boolean;
   /** `TINA4_SESSION_SAMESITE`: Strict, Lax (default) or None (requires `secure`). */
@@ -53,6 +61,11 @@ export interface SessionOptions {
   lockWait?: number;
   /** `TINA4_SESSION_MAX_BYTES`: largest session, as stored JSON (default 1 MiB). */
   maxBytes?: number;
+  /**
+   * `TINA4_SESSION_SECRET`: encrypt session values at rest (AES-256-GCM). Several secrets
+   * (comma-separated, or an array) rotate keys: the first encrypts, all decrypt.
+   */
+  secret?: string | readonly string[];
   /** Variables to read instead of `process.env` (the `.env` file is still read unless `envFile` is false). */
   env?: Record<string, string | undefined>;
   /** The `.env` file to read (default `./.env`), or false to read none. */
@@ -69,7 +82,7 @@ export interface SessionConfig {
   readonly cookie: {
     readonly name: string;
     readonly path: '/';
-    readonly secure: boolean;
+    readonly secure: boolean | 'auto';
     readonly httpOnly: boolean;
     readonly sameSite: SameSite;
     readonly domain: string | undefined;
@@ -83,6 +96,9 @@ export interface SessionConfig {
   readonly lock: boolean;
   readonly lockWaitMs: number;
   readonly maxBytes: number;
+  readonly trustProxy: boolean;
+  /** Encryption secrets, the one that encrypts first; empty when values are stored in clear. */
+  readonly secrets: readonly string[];
   /** Every variable that was visible, for backend packages that read settings of their own. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger: SessionLogger;
@@ -94,6 +110,8 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const DEFAULT_TTL_SECONDS = 3600;
 const DEFAULT_LOCK_WAIT_MS = 5000;
 const DEFAULT_MAX_BYTES = 1024 * 1024;
+/** An encryption secret shorter than this is more likely a mistake than a key. */
+const MIN_SECRET_LENGTH = 16;
 
 /**
  * Resolves the configuration from code options, the environment and `.env`, and validates it.
@@ -118,8 +136,10 @@ export function resolveSessionConfig(options: SessionOptions = {}): SessionConfi
     read('TINA4_SESSION_TTL', options.ttl, (raw) =>
       parsePositiveInteger('TINA4_SESSION_TTL', raw, 'seconds'),
     ) ?? DEFAULT_TTL_SECONDS;
-  const secure =
-    read('TINA4_SESSION_SECURE', options.secure, (raw) => parseBoolean('TINA4_SESSION_SECURE', raw)) ?? false;
+  const secure: boolean | 'auto' =
+    read('TINA4_SESSION_SECURE', options.secure, (raw) =>
+      raw.trim().toLowerCase() === 'auto' ? 'auto' : parseBoolean('TINA4_SESSION_SECURE', raw, 'auto'),
+    ) ?? false;
   const httpOnly =
     read('TINA4_SESSION_HTTPONLY', options.httpOnly, (raw) => parseBoolean('TINA4_SESSION_HTTPONLY', raw)) ??
     true;
@@ -172,6 +192,11 @@ export function resolveSessionConfig(options: SessionOptions = {}): SessionConfi
       read('TINA4_SESSION_LOCK_WAIT', options.lockWait, (raw) =>
         parsePositiveInteger('TINA4_SESSION_LOCK_WAIT', raw, 'milliseconds'),
       ) ?? DEFAULT_LOCK_WAIT_MS,
+    trustProxy:
+      read('TINA4_SESSION_TRUST_PROXY', options.trustProxy, (raw) =>
+        parseBoolean('TINA4_SESSION_TRUST_PROXY', raw),
+      ) ?? false,
+    secrets: parseSecrets(options.secret ?? env.TINA4_SESSION_SECRET),
     maxBytes:
       read('TINA4_SESSION_MAX_BYTES', options.maxBytes, (raw) =>
         parsePositiveInteger('TINA4_SESSION_MAX_BYTES', raw, 'bytes'),
@@ -185,6 +210,21 @@ function validateTtl(ttlSeconds: number): void {
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) {
     throw new SessionConfigError(`ttl ${ttlSeconds} is not valid. Use a whole number of seconds, 1 or more.`);
   }
+}
+
+function parseSecrets(given: string | readonly string[] | undefined): readonly string[] {
+  if (given === undefined) return [];
+  const secrets = (typeof given === 'string' ? given.split(',') : [...given]).map((secret) => secret.trim());
+  const usable = secrets.filter((secret) => secret !== '');
+  for (const secret of usable) {
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new SessionConfigError(
+        `TINA4_SESSION_SECRET holds a secret of ${secret.length} characters; use at least ${MIN_SECRET_LENGTH} ` +
+          '(e.g. the output of `openssl rand -base64 32`). Separate several secrets with commas.',
+      );
+    }
+  }
+  return usable;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

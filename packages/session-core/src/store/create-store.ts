@@ -2,6 +2,7 @@ import type { SessionBackend, SessionConfig } from '../config/session-config.js'
 import { SessionBackendNotInstalledError, SessionConfigError } from '../errors.js';
 import { createFileStore } from '../stores/file-store.js';
 import { createMemoryStore } from '../stores/memory-store.js';
+import { encryptStore } from './encrypted-store.js';
 import type { SessionStore } from './session-store.js';
 
 /** What a backend package (`@tina4/session-redis`, ...) exports for the core to load it by name. */
@@ -29,6 +30,11 @@ const BACKEND_PACKAGES: Record<
  * their own packages, imported only when chosen so that an app installs just the backend it uses.
  */
 export async function createStore(config: SessionConfig): Promise<SessionStore> {
+  const store = await createPlainStore(config);
+  return config.secrets.length > 0 ? encryptStore(store, config.secrets, config.logger) : store;
+}
+
+async function createPlainStore(config: SessionConfig): Promise<SessionStore> {
   if (config.store) return config.store;
   switch (config.backend) {
     case 'file':

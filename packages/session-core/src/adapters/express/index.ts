@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { SessionOptions } from '../../config/session-config.js';
 import { parseCookies } from '../../cookies/cookie-options.js';
 import type { Session } from '../../session.js';
 import type { SessionManager } from '../../session-manager.js';
 import { sessionErrorResponse } from '../error-response.js';
+import { isHttpsRequest } from '../is-https-request.js';
 import { createManagerHandle } from '../manager-handle.js';
 import { commitBeforeHeaders } from './commit-before-headers.js';
 import { type CookieSetter, ensureCookieMethod } from './response-cookies.js';
@@ -73,7 +75,7 @@ export function sessions(options?: SessionOptions): SessionMiddleware {
 
     handle.ready
       .then((manager) =>
-        manager.load(cookies).then((session) => {
+        manager.load(cookies, { https: requestIsHttps(req, manager.config.trustProxy) }).then((session) => {
           request.session = session;
           commitBeforeHeaders(res, session, manager);
           next();
@@ -92,4 +94,12 @@ export function sessions(options?: SessionOptions): SessionMiddleware {
   };
 
   return Object.assign(middleware, { ready: handle.ready, close: handle.close });
+}
+
+function requestIsHttps(req: IncomingMessage, trustProxy: boolean): boolean {
+  return isHttpsRequest(
+    (req.socket as TLSSocket).encrypted === true,
+    req.headers['x-forwarded-proto'],
+    trustProxy,
+  );
 }

@@ -1,8 +1,10 @@
+import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionOptions } from '../../config/session-config.js';
 import { type CookieOptions, parseCookies, serializeCookie } from '../../cookies/cookie-options.js';
 import type { Session } from '../../session.js';
 import { sessionErrorResponse } from '../error-response.js';
+import { isHttpsRequest } from '../is-https-request.js';
 import { createManagerHandle } from '../manager-handle.js';
 
 export type { CookieOptions } from '../../cookies/cookie-options.js';
@@ -57,7 +59,13 @@ export async function tina4Sessions(fastify: FastifyInstance, options: SessionOp
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     request.cookies ??= parseCookies(request.headers.cookie);
     try {
-      request.session = await manager.load(request.cookies);
+      const encrypted = (request.raw.socket as TLSSocket | undefined)?.encrypted === true;
+      const https = isHttpsRequest(
+        encrypted,
+        request.headers['x-forwarded-proto'],
+        manager.config.trustProxy,
+      );
+      request.session = await manager.load(request.cookies, { https });
     } catch (error) {
       const response = sessionErrorResponse(error);
       return reply.code(response.status).headers(response.headers).send(response.body);

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { SessionOptions } from '../../config/session-config.js';
 import type { Session } from '../../session.js';
 import { sessionErrorResponse } from '../error-response.js';
+import { isHttpsRequest } from '../is-https-request.js';
 import { createManagerHandle } from '../manager-handle.js';
 
 /** Hono environment with the session: `new Hono<SessionEnv>()`, then `c.get('session')`. */
@@ -38,7 +39,9 @@ export function sessionMiddleware(options?: SessionOptions): SessionMiddlewareHa
     let session: Session;
     try {
       manager = await handle.ready;
-      session = await manager.load(c.req.header('cookie'));
+      const encrypted = new URL(c.req.url).protocol === 'https:';
+      const https = isHttpsRequest(encrypted, c.req.header('x-forwarded-proto'), manager.config.trustProxy);
+      session = await manager.load(c.req.header('cookie'), { https });
     } catch (error) {
       return errorResponse(c, error);
     }
