@@ -6,8 +6,13 @@ import type { SessionState } from './session-state.js';
 /** Stored flash values share the record with data, under this reserved prefix. */
 const FLASH_PREFIX = '__flash:';
 
-/** The data shape of an untyped session. */
-export type SessionData = Record<string, JsonValue>;
+/**
+ * The data shape of an untyped session: any key, values as loose as in JavaScript (the chapter's
+ * `req.session.get('visit_count', 0) + 1` compiles). Declare `Session<YourData>` for checked types;
+ * `set` still refuses values that are not JSON at run time either way.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: untyped sessions are deliberately loose; typed ones use Session<Data>.
+export type SessionData = Record<string, any>;
 
 /** What a {@link Session} needs from the code that loaded it. */
 export interface SessionHost {
