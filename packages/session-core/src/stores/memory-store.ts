@@ -14,9 +14,15 @@ export interface MemoryStoreOptions {
   maxSessions?: number;
   /** How often expired sessions are swept, in milliseconds (default 60 000). */
   sweepIntervalMs?: number;
+  /**
+   * The map that holds the sessions, for tests that inspect what is stored or share it between
+   * store instances. The store owns a map it creates; a map passed in is not cleared by `close()`.
+   */
+  entries?: Map<SessionKey, MemoryStoreEntry>;
 }
 
-interface Entry {
+/** One stored session of the memory store. */
+export interface MemoryStoreEntry {
   fields: Record<string, string>;
   expiresAt: number;
 }
@@ -29,7 +35,7 @@ interface Entry {
 export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStore {
   const maxSessions = options.maxSessions ?? 10_000;
   // A Map iterates in insertion order; re-inserting on use makes its first key the least recently used.
-  const entries = new Map<SessionKey, Entry>();
+  const entries = options.entries ?? new Map<SessionKey, MemoryStoreEntry>();
   const mutex = new KeyedMutex();
 
   const sweep = (): void => {
@@ -39,7 +45,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
   const sweeper = setInterval(sweep, options.sweepIntervalMs ?? 60_000);
   sweeper.unref();
 
-  const live = (key: SessionKey): Entry | undefined => {
+  const live = (key: SessionKey): MemoryStoreEntry | undefined => {
     const entry = entries.get(key);
     if (!entry) return undefined;
     entries.delete(key);
@@ -77,7 +83,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
 
     async close(): Promise<void> {
       clearInterval(sweeper);
-      entries.clear();
+      if (!options.entries) entries.clear();
     },
   };
 }

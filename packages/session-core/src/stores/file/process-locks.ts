@@ -1,0 +1,91 @@
+import type { SessionLogger } from '../../config/session-config.js';
+import { SessionLockTimeoutError } from '../../errors.js';
+import { KeyedMutex } from '../../store/keyed-mutex.js';
+import type { ReleaseSessionLock, SessionLockOptions } from '../../store/session-store.js';
+import { acquireLockFile, type ReleaseLockFile } from './lock-file.js';
+
+/**
+ * A write holds its lock for milliseconds; a lock older than this belongs to a process that died
+ * mid-write and is taken over.
+ */
+const WRITE_LEASE_MS = 10_000;
+/** Longer than the lease, so that a dead writer's lock is always taken over before a write gives up. */
+const WRITE_LOCK_WAIT_MS = 15_000;
+
+/**
+ * The locks that make read-modify-write of a session file safe: this process's writes of one key
+ * queue in a {@link KeyedMutex} (so that they do not poll the lock file against each other), and
+ * the one at the head of the queue takes the `<key>.lock` file that other processes also respect.
+ */
+export class WriteLocks {
+  readonly #queue = new KeyedMutex();
+
+  constructor(readonly logger: SessionLogger) {}
+
+  async run<T>(key: string, lockPath: string, work: () => Promise<T>): Promise<T> {
+    const releaseTurn = await this.#queue.acquire(key, WRITE_LOCK_WAIT_MS).catch(writeLockFailure(lockPath));
+    try {
+      const releaseFile = await acquireLockFile(lockPath, WRITE_LOCK_WAIT_MS, WRITE_LEASE_MS).catch(
+        writeLockFailure(lockPath),
+      );
+      try {
+        return await work();
+      } finally {
+        await releaseFile().catch((error: unknown) => {
+          // The work is done; a lock left behind only delays the next write until its lease ends.
+          const reason = error instanceof Error ? error.message : String(error);
+          this.logger.warn(`[tina4-session] file store: could not remove ${lockPath}: ${reason}`);
+        });
+      }
+    } finally {
+      await releaseTurn();
+    }
+  }
+}
+
+/**
+ * Per-session locks for `TINA4_SESSION_LOCK`, held for a whole request: a queue in this process,
+ * then the `<key>.session-lock` file with the caller's lease, all within the caller's wait.
+ */
+export class SessionLocks {
+  readonly #queue = new KeyedMutex();
+
+  async take(
+    key: string,
+    lockPath: string,
+    { waitMs, leaseMs }: SessionLockOptions,
+  ): Promise<ReleaseSessionLock> {
+    const startedAt = Date.now();
+    const releaseTurn = await this.#queue.acquire(key, waitMs);
+    let releaseFile: ReleaseLockFile;
+    try {
+      releaseFile = await acquireLockFile(lockPath, Math.max(0, waitMs - (Date.now() - startedAt)), leaseMs);
+    } catch (error) {
+      await releaseTurn();
+      // Report the wait the caller asked for, not the part of it that was left for the file.
+      throw error instanceof SessionLockTimeoutError ? new SessionLockTimeoutError(waitMs) : error;
+    }
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      try {
+        await releaseFile();
+      } finally {
+        await releaseTurn();
+      }
+    };
+  }
+}
+
+/** A write lock that cannot be had is a store failure (a 503), not a session lock timeout. */
+function writeLockFailure(lockPath: string): (error: unknown) => never {
+  return (error) => {
+    if (!(error instanceof SessionLockTimeoutError)) throw error;
+    throw new Error(
+      `Timed out after ${WRITE_LOCK_WAIT_MS} ms waiting for the write lock ${lockPath}: other processes keep ` +
+        `taking it. (A lock left by a process that died is taken over after ${WRITE_LEASE_MS} ms.)`,
+      { cause: error },
+    );
+  };
+}

@@ -1,0 +1,100 @@
+import { opendir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SessionLogger } from '../../config/session-config.js';
+import { SESSION_FILE_PATTERN, SESSION_LOCK_SUFFIX, TEMP_SUFFIX, WRITE_LOCK_SUFFIX } from './file-names.js';
+import { errorCode, removeFile } from './file-system.js';
+import { removeLockIfStale } from './lock-file.js';
+
+/** A temporary file this old belongs to a write that died (a write takes milliseconds). */
+const ABANDONED_TEMP_MS = 10 * 60_000;
+/** Waiters break a dead lock themselves; the reaper only removes ones nobody has waited for in a while. */
+const ABANDONED_LOCK_GRACE_MS = 60_000;
+
+export interface ReaperOptions {
+  readonly directory: string;
+  readonly intervalMs: number;
+  readonly logger: SessionLogger;
+  /** Removes the session file of `key` if it has expired or is corrupt (under the store's write lock). */
+  reapSession(key: string): Promise<void>;
+}
+
+export interface Reaper {
+  /** Stops the timer and waits for a pass in progress to finish. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Cleans the store's directory every `intervalMs`, off the request path: expired and corrupt
+ * session files, temporary files of writes that died, and locks of processes that died. The timer
+ * is unref()'d so that it never keeps a process alive; a pass walks the directory with an async
+ * iterator, one entry at a time, so requests keep being served while it runs. Problems are logged
+ * (one line per pass), never thrown.
+ */
+export function startReaper(options: ReaperOptions): Reaper {
+  let stopped = false;
+  let pass: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    // Passes never overlap: a slow pass (a huge directory) makes the next tick a no-op.
+    pass ??= reapDirectory(options, () => stopped).finally(() => {
+      pass = undefined;
+    });
+  }, options.intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await pass;
+    },
+  };
+}
+
+async function reapDirectory(options: ReaperOptions, isStopped: () => boolean): Promise<void> {
+  let failures = 0;
+  let firstFailure: unknown;
+  try {
+    // `for await` closes the directory handle however the loop ends.
+    for await (const entry of await opendir(options.directory)) {
+      if (isStopped()) break;
+      try {
+        await reapEntry(options, entry.name);
+      } catch (error) {
+        failures++;
+        firstFailure ??= error;
+      }
+    }
+  } catch (error) {
+    // No directory yet: nothing was ever written, nothing to reap.
+    if (errorCode(error) !== 'ENOENT') {
+      failures++;
+      firstFailure ??= error;
+    }
+  }
+  if (failures > 0) {
+    const reason = firstFailure instanceof Error ? firstFailure.message : String(firstFailure);
+    options.logger.warn(
+      `[tina4-session] file store: could not clean up ${failures} item(s) in ${options.directory} (${reason}); ` +
+        `retrying in ${options.intervalMs} ms.`,
+    );
+  }
+}
+
+async function reapEntry(options: ReaperOptions, name: string): Promise<void> {
+  const session = SESSION_FILE_PATTERN.exec(name);
+  if (session) return options.reapSession(session[1]!);
+  const path = join(options.directory, name);
+  if (name.endsWith(TEMP_SUFFIX)) {
+    if (await isOlderThan(path, ABANDONED_TEMP_MS)) await removeFile(path);
+  } else if (name.endsWith(WRITE_LOCK_SUFFIX) || name.endsWith(SESSION_LOCK_SUFFIX)) {
+    await removeLockIfStale(path, ABANDONED_LOCK_GRACE_MS);
+  }
+}
+
+async function isOlderThan(path: string, ageMs: number): Promise<boolean> {
+  try {
+    return (await stat(path)).mtimeMs < Date.now() - ageMs;
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+}

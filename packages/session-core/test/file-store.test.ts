@@ -1,0 +1,387 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { transformFile } from '@swc/core';
+import { storeComplianceSuite } from '@tina4/store-test-suite';
+import { generateSessionId, sessionKeyOf } from '../src/session-id.js';
+import type { SessionStore } from '../src/store/session-store.js';
+import { createFileStore } from '../src/stores/file-store.js';
+
+const SOURCE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
+const scratch = await mkdtemp(join(tmpdir(), 'tina4-file-store-'));
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+let directories = 0;
+/** A fresh, not yet existing directory for one test. */
+const newDirectory = (): string => join(scratch, `dir-${++directories}`);
+const newKey = (): string => sessionKeyOf(generateSessionId());
+const setFields = (set: Record<string, string>) => ({ replace: false, set, delete: [] });
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/** A logger that keeps what it is told. */
+function recordingLogger(): { warn(message: string): void; error(message: string): void; lines: string[] } {
+  const lines: string[] = [];
+  return { lines, warn: (message) => lines.push(message), error: (message) => lines.push(message) };
+}
+
+/** Reads a session file the way the store writes it, without the store. */
+async function readRecord(
+  directory: string,
+  key: string,
+): Promise<{ expiresAt: number; fields: Record<string, string> } | undefined> {
+  try {
+    return JSON.parse(await readFile(join(directory, `${key}.json`), 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+const readOnly = await readOnlyDirectorySupport();
+
+const suiteDirectory = newDirectory();
+storeComplianceSuite({
+  name: 'file',
+  createStore: () => createFileStore({ directory: suiteDirectory }),
+  lock: true,
+  backdoor: {
+    fields: async (key) => (await readRecord(suiteDirectory, key))?.fields,
+    ttlMs: async (key) => {
+      const record = await readRecord(suiteDirectory, key);
+      return record && record.expiresAt - Date.now();
+    },
+    async dump() {
+      const names = await readdir(suiteDirectory);
+      const contents = await Promise.all(
+        names.map((name) => readFile(join(suiteDirectory, name), 'utf8').catch(() => '')),
+      );
+      return names.map((name, index) => `${name}\n${contents[index]}`).join('\n');
+    },
+  },
+});
+
+describe('file store', () => {
+  const stores: SessionStore[] = [];
+  const open = (options: Partial<Parameters<typeof createFileStore>[0]> = {}): SessionStore => {
+    const store = createFileStore({ directory: newDirectory(), ...options });
+    stores.push(store);
+    return store;
+  };
+  afterAll(() => Promise.all(stores.map((store) => store.close())));
+
+  it('creates its directory (mode 0700) and session files (mode 0600)', async () => {
+    const directory = join(newDirectory(), 'nested', 'sessions');
+    const key = newKey();
+    await open({ directory }).write(key, setFields({ a: '1' }), 60);
+    expect((await stat(directory)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(directory, `${key}.json`))).mode & 0o777).toBe(0o600);
+    expect(await readRecord(directory, key)).toEqual({ expiresAt: expect.any(Number), fields: { a: '1' } });
+  });
+
+  it('refuses keys that are not SHA-256 hex digests, without echoing them', async () => {
+    const store = open();
+    for (const key of ['../../etc/passwd', generateSessionId(), 'A'.repeat(64), '']) {
+      const failure = store.read(key);
+      await expect(failure).rejects.toBeInstanceOf(TypeError);
+      if (key) await expect(failure).rejects.not.toThrow(key);
+    }
+  });
+
+  it('reads a corrupt file as missing and reports it once, naming the file', async () => {
+    const directory = newDirectory();
+    const logger = recordingLogger();
+    const store = open({ directory, logger });
+    await store.write(newKey(), setFields({ other: '1' }), 60); // creates the directory
+    for (const content of ['{"expiresAt": 1', '{"fields": 1}', '', '{"expiresAt":9e15,"fields":{"a":1}}']) {
+      const key = newKey();
+      const path = join(directory, `${key}.json`);
+      await writeFile(path, content);
+      logger.lines.length = 0;
+
+      expect(await store.read(key)).toBeUndefined();
+      expect(await store.read(key)).toBeUndefined();
+      expect(logger.lines).toHaveLength(1);
+      expect(logger.lines[0]).toContain(path);
+      expect(logger.lines[0]).toContain('ignored');
+
+      // The next write starts a fresh record over it.
+      await store.write(key, setFields({ fresh: 'true' }), 60);
+      expect((await store.read(key))?.fields).toEqual({ fresh: 'true' });
+    }
+  });
+
+  it('leaves no temporary or lock files behind', async () => {
+    const directory = newDirectory();
+    const store = open({ directory });
+    const key = newKey();
+    await Promise.all(
+      Array.from({ length: 50 }, (_, index) => store.write(key, setFields({ [`f${index}`]: '1' }), 60)),
+    );
+    await store.touch(key, 120);
+    await (await store.lock!(key, { waitMs: 1000, leaseMs: 5000 }))();
+    expect(await readdir(directory)).toEqual([`${key}.json`]);
+  });
+
+  it('keeps the previous record and leaves no temporary file when a write fails', async () => {
+    const directory = newDirectory();
+    const store = open({ directory });
+    const key = newKey();
+    await store.write(key, setFields({ before: '1' }), 60);
+    const before = await readFile(join(directory, `${key}.json`), 'utf8');
+
+    // `<key>.json` replaced by a directory: the temporary file is written, the rename fails.
+    const blocked = newKey();
+    await mkdir(join(directory, `${blocked}.json`));
+    await expect(store.write(blocked, setFields({ a: '1' }), 60)).rejects.toMatchObject({ code: 'EISDIR' });
+    expect((await readdir(directory)).sort()).toEqual([`${blocked}.json`, `${key}.json`].sort());
+    expect(await readFile(join(directory, `${key}.json`), 'utf8')).toBe(before);
+  });
+
+  it('passes filesystem errors other than "missing" on to the caller', async () => {
+    // A file where the directory should be (as with a mistyped TINA4_SESSION_PATH).
+    const blocker = newDirectory();
+    await writeFile(blocker, 'not a directory');
+    const store = open({ directory: join(blocker, 'sessions') });
+    await expect(store.write(newKey(), setFields({ a: '1' }), 60)).rejects.toMatchObject({ code: 'ENOTDIR' });
+    await expect(store.read(newKey())).rejects.toMatchObject({ code: 'ENOTDIR' });
+  });
+
+  (readOnly.available ? it : it.skip)(
+    `rejects a write to a read-only directory and keeps the previous record (${readOnly.how})`,
+    async () => {
+      const directory = newDirectory();
+      const store = open({ directory });
+      const key = newKey();
+      await store.write(key, setFields({ before: '1' }), 60);
+      const before = await readFile(join(directory, `${key}.json`), 'utf8');
+
+      const undo = readOnly.apply(directory);
+      try {
+        await expect(store.write(key, setFields({ after: '2' }), 60)).rejects.toMatchObject({
+          code: expect.stringMatching(/^(EPERM|EACCES|EROFS)$/),
+        });
+      } finally {
+        undo();
+      }
+      expect(await readFile(join(directory, `${key}.json`), 'utf8')).toBe(before);
+      expect(await readdir(directory)).toEqual([`${key}.json`]);
+      expect((await store.read(key))?.fields).toEqual({ before: '1' });
+    },
+  );
+
+  it('removes expired sessions, abandoned temporary files and dead locks in the background', async () => {
+    const directory = newDirectory();
+    const logger = recordingLogger();
+    const store = open({ directory, logger, reapIntervalMs: 100 });
+    const [expiring, live, corrupt] = [newKey(), newKey(), newKey()];
+    await store.write(expiring, setFields({ a: '1' }), 1);
+    await store.write(live, setFields({ b: '2' }), 60);
+    await writeFile(join(directory, `${corrupt}.json`), 'garbage');
+    const longAgo = new Date(Date.now() - 3600_000);
+    const temp = join(directory, `${live}.json.0123456789abcdef.tmp`);
+    await writeFile(temp, '{"half":');
+    await utimes(temp, longAgo, longAgo);
+    const deadLock = join(directory, `${newKey()}.session-lock`);
+    await writeFile(deadLock, JSON.stringify({ expiresAt: Date.now() - 3600_000, token: 'dead' }));
+    const liveLock = join(directory, `${newKey()}.lock`);
+    await writeFile(liveLock, JSON.stringify({ expiresAt: Date.now() + 60_000, token: 'live' }));
+
+    const deadline = Date.now() + 10_000;
+    while ((await readdir(directory)).length > 2 && Date.now() < deadline) await sleep(100);
+    expect((await readdir(directory)).sort()).toEqual(
+      [`${live}.json`, liveLock.slice(directory.length + 1)].sort(),
+    );
+    expect(logger.lines).toEqual([expect.stringContaining(`ignored ${join(directory, `${corrupt}.json`)}`)]);
+  });
+
+  it('takes over a lock left by a process that died, once its lease has run out', async () => {
+    const directory = newDirectory();
+    const store = open({ directory });
+    const key = newKey();
+    await store.write(key, setFields({ a: '1' }), 60);
+    const dead = JSON.stringify({ expiresAt: Date.now() - 1, token: 'dead' });
+    await writeFile(join(directory, `${key}.lock`), dead);
+    await writeFile(join(directory, `${key}.session-lock`), dead);
+
+    const startedAt = Date.now();
+    const release = await store.lock!(key, { waitMs: 1000, leaseMs: 5000 });
+    await store.write(key, setFields({ b: '2' }), 60);
+    await release();
+    expect(Date.now() - startedAt).toBeLessThan(1000);
+    expect((await store.read(key))?.fields).toEqual({ a: '1', b: '2' });
+  });
+
+  it("takes over an overdue holder's session lock, and the overdue release leaves the new lock alone", async () => {
+    const directory = newDirectory();
+    const [a, b, c] = [open({ directory }), open({ directory }), open({ directory })];
+    const key = newKey();
+    const overdue = await a.lock!(key, { waitMs: 1000, leaseMs: 200 });
+    const startedAt = Date.now();
+    const taken = await b.lock!(key, { waitMs: 5000, leaseMs: 30_000 });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(150);
+    await overdue();
+    await expect(c.lock!(key, { waitMs: 200, leaseMs: 30_000 })).rejects.toMatchObject({
+      code: 'E_SESSION_LOCK_TIMEOUT',
+    });
+    await taken();
+    await (await c.lock!(key, { waitMs: 1000, leaseMs: 30_000 }))();
+  });
+
+  it('merges parallel writes of store instances that share only the directory', async () => {
+    const directory = newDirectory();
+    const instances = [open({ directory }), open({ directory }), open({ directory })];
+    const key = newKey();
+    await Promise.all(
+      instances.flatMap((store, which) =>
+        Array.from({ length: 30 }, (_, index) =>
+          store.write(key, setFields({ [`s${which}-${index}`]: '1' }), 60),
+        ),
+      ),
+    );
+    expect(Object.keys((await readRecord(directory, key))!.fields)).toHaveLength(90);
+  });
+
+  describe('across processes', () => {
+    let script: string;
+    beforeAll(async () => {
+      script = await prepareChildScript(join(scratch, 'child'));
+    }, 30_000);
+
+    it('merges parallel writes of different fields from 4 processes and this one', async () => {
+      const directory = newDirectory();
+      const key = newKey();
+      const store = open({ directory });
+      const startAt = String(Date.now() + 700);
+      const children = [0, 1, 2, 3].map((child) =>
+        runChild(script, ['fields', directory, key, `p${child}-`, '40', startAt]),
+      );
+      await sleep(Number(startAt) - Date.now());
+      await Promise.all(
+        Array.from({ length: 40 }, (_, index) =>
+          store.write(key, setFields({ [`parent-${index}`]: '1' }), 60),
+        ),
+      );
+      await Promise.all(children);
+
+      const fields = (await readRecord(directory, key))!.fields;
+      expect(Object.keys(fields)).toHaveLength(5 * 40);
+      for (const child of [0, 1, 2, 3]) expect(fields[`p${child}-39`]).toBe('39');
+    });
+
+    it('runs read-increment-write of 3 processes one after another under the session lock', async () => {
+      const directory = newDirectory();
+      const key = newKey();
+      const startAt = String(Date.now() + 700);
+      await Promise.all(
+        [0, 1, 2].map(() => runChild(script, ['counter', directory, key, '', '20', startAt])),
+      );
+      expect((await readRecord(directory, key))?.fields).toEqual({ count: '60' });
+    });
+  });
+});
+
+/**
+ * Compiles the file store and what it imports to plain JavaScript (the child processes run plain
+ * Node, without Jest's TypeScript transform) and writes the child's script next to it.
+ */
+async function prepareChildScript(outDirectory: string): Promise<string> {
+  const pending = [join(SOURCE_ROOT, 'stores/file-store.ts')];
+  const done = new Set<string>();
+  while (pending.length > 0) {
+    const source = pending.pop()!;
+    if (done.has(source)) continue;
+    done.add(source);
+    const { code } = await transformFile(source, {
+      swcrc: false,
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'es6' },
+    });
+    const target = join(outDirectory, 'src', relative(SOURCE_ROOT, source)).replace(/\.ts$/, '.js');
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, code);
+    for (const [, specifier] of code.matchAll(/from\s*['"](\.\.?\/[^'"]+)\.js['"]/g)) {
+      pending.push(resolve(dirname(source), `${specifier}.ts`));
+    }
+  }
+  await writeFile(join(outDirectory, 'package.json'), '{ "type": "module" }');
+  const script = join(outDirectory, 'child.js');
+  await writeFile(script, CHILD_SCRIPT);
+  return script;
+}
+
+/** What each child process does: parallel writes of its own fields, or locked increments of one. */
+const CHILD_SCRIPT = `
+import { createFileStore } from './src/stores/file-store.js';
+const [mode, directory, key, prefix, count, startAt] = process.argv.slice(2);
+const store = createFileStore({ directory, logger: { warn: console.error, error: console.error } });
+const set = (fields) => ({ replace: false, set: fields, delete: [] });
+await new Promise((done) => setTimeout(done, Math.max(0, Number(startAt) - Date.now())));
+if (mode === 'fields') {
+  await Promise.all(Array.from({ length: Number(count) }, (_, i) => store.write(key, set({ [prefix + i]: String(i) }), 60)));
+} else {
+  for (let i = 0; i < Number(count); i++) {
+    const release = await store.lock(key, { waitMs: 20000, leaseMs: 20000 });
+    try {
+      const current = Number((await store.read(key))?.fields.count ?? '0');
+      await store.write(key, set({ count: String(current + 1) }), 60);
+    } finally {
+      await release();
+    }
+  }
+}
+await store.close();
+`;
+
+function runChild(script: string, args: string[]): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', fail);
+    child.on('exit', (code) =>
+      code === 0 ? done() : fail(new Error(`child exited with ${code}: ${stderr}`)),
+    );
+  });
+}
+
+/**
+ * How this machine can make a directory refuse new files: `chattr +i` (works for root, who ignores
+ * permission bits, on ext4/xfs/btrfs), else mode 0500 for a non-root user.
+ */
+async function readOnlyDirectorySupport(): Promise<{
+  available: boolean;
+  how: string;
+  apply(directory: string): () => void;
+}> {
+  if (process.getuid?.() !== 0) {
+    const { chmodSync } = await import('node:fs');
+    return {
+      available: true,
+      how: 'mode 0500',
+      apply(directory) {
+        chmodSync(directory, 0o500);
+        return () => chmodSync(directory, 0o700);
+      },
+    };
+  }
+  const probe = await mkdtemp(join(scratch, 'chattr-probe-'));
+  try {
+    execFileSync('chattr', ['+i', probe], { stdio: 'ignore' });
+    execFileSync('chattr', ['-i', probe], { stdio: 'ignore' });
+  } catch {
+    return { available: false, how: 'chattr +i is not available here', apply: () => () => {} };
+  }
+  return {
+    available: true,
+    how: 'chattr +i',
+    apply(directory) {
+      execFileSync('chattr', ['+i', directory]);
+      return () => execFileSync('chattr', ['-i', directory]);
+    },
+  };
+}

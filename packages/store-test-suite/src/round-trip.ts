@@ -1,0 +1,89 @@
+import { describe, expect, it } from '@jest/globals';
+import type { JsonValue } from '@tina4/session-core';
+import { LONG_TTL_SECONDS, newKey, type SuiteContext, setFields } from './fixtures.js';
+
+/** About 200 KB of JSON: a long cart plus a long text. */
+const LARGE_VALUE: JsonValue = {
+  items: Array.from({ length: 1500 }, (_, id) => ({
+    id,
+    name: `Product ${id} — ünïcødé 🛒`,
+    quantity: id % 7,
+    price: id * 1.25,
+  })),
+  notes: 'Lorem ipsum dolor sit amet. '.repeat(3000),
+};
+
+/** Every kind of JSON value, with the edges where stores tend to slip. */
+const SAMPLES: ReadonlyArray<readonly [string, JsonValue]> = [
+  ['null', null],
+  ['true', true],
+  ['false', false],
+  ['zero', 0],
+  ['an empty string', ''],
+  ['a negative integer', -42],
+  ['a float that needs 17 digits', 0.1 + 0.2],
+  ['a tiny negative float', -1.5e-7],
+  ['the largest double', Number.MAX_VALUE],
+  ['the largest safe integer', Number.MAX_SAFE_INTEGER],
+  ['an empty array', []],
+  ['an empty object', {}],
+  [
+    'nested arrays and objects',
+    { a: [1, [2, [3, { b: null, c: [true, false] }]]], d: { e: { f: 'g', h: [] } } },
+  ],
+  [
+    'unicode with emoji and astral characters',
+    'Grüße · 日本語 · עברית · 🎉🛒👩‍👩‍👧 · 𝄞 𠜎 · é (e + combining accent)',
+  ],
+  [
+    'escapes and control characters',
+    'quote " backslash \\ newline \n tab \t nul \u0000 separator \u2028 end',
+  ],
+  ['a lone surrogate', '\ud83d'],
+  ['a ~200 KB value', LARGE_VALUE],
+];
+
+const FIELD_NAMES = [
+  'cart',
+  'user.name',
+  '$set',
+  'with space',
+  'colon:separated',
+  '__flash:notice',
+  'ünïcödé 🎉',
+  'x'.repeat(64),
+];
+
+export function describeRoundTrip(context: SuiteContext): void {
+  describe('round trip', () => {
+    it.each(SAMPLES)('%s: read and backend give back the same JSON text', async (_label, value) => {
+      const key = newKey();
+      const text = JSON.stringify(value);
+      await context.store().write(key, setFields({ value: text }), LONG_TTL_SECONDS);
+
+      const stored = await context.backdoor.fields(key);
+      expect(stored?.value).toBe(text);
+      const read = await context.store().read(key);
+      expect(read?.fields.value).toBe(text);
+      expect(JSON.parse(read!.fields.value!)).toEqual(value);
+    });
+
+    it('keeps every sample in one record', async () => {
+      const key = newKey();
+      const fields = Object.fromEntries(SAMPLES.map(([label, value]) => [label, JSON.stringify(value)]));
+      await context.store().write(key, setFields(fields), LONG_TTL_SECONDS);
+
+      expect(await context.backdoor.fields(key)).toEqual(fields);
+      expect((await context.store().read(key))?.fields).toEqual(fields);
+    });
+
+    it('keeps field names with dots, dollars, spaces, colons and unicode', async () => {
+      const key = newKey();
+      const fields = Object.fromEntries(FIELD_NAMES.map((name, index) => [name, JSON.stringify(index)]));
+      await context.store().write(key, setFields(fields), LONG_TTL_SECONDS);
+
+      expect(await context.backdoor.fields(key)).toEqual(fields);
+      expect((await context.store().read(key))?.fields).toEqual(fields);
+    });
+  });
+}
