@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { SessionBackend, SessionConfig } from '../config/session-config.js';
 import { SessionBackendNotInstalledError, SessionConfigError } from '../errors.js';
 import { createFileStore } from '../stores/file-store.js';
@@ -51,12 +54,22 @@ async function importBackend(backend: PackagedBackend, config: SessionConfig): P
   try {
     return (await import(packageName)) as SessionBackendModule;
   } catch (error) {
-    if (isMissingPackage(error, packageName)) {
-      throw new SessionBackendNotInstalledError(backend, `npm install ${packageName} ${drivers(config)}`, {
-        cause: error,
-      });
-    }
-    throw error;
+    if (!isMissingPackage(error, packageName)) throw error;
+    // Isolated layouts (pnpm, workspaces) install the backend beside the app, where the core's own
+    // location cannot see it: look it up from the app's directory as well.
+    const fromApp = resolveFromApp(packageName);
+    if (fromApp) return (await import(pathToFileURL(fromApp).href)) as SessionBackendModule;
+    throw new SessionBackendNotInstalledError(backend, `npm install ${packageName} ${drivers(config)}`, {
+      cause: error,
+    });
+  }
+}
+
+function resolveFromApp(packageName: string): string | undefined {
+  try {
+    return createRequire(join(process.cwd(), 'package.json')).resolve(packageName);
+  } catch {
+    return undefined;
   }
 }
 
