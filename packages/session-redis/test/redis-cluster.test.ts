@@ -1,0 +1,53 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { resolveSessionConfig, sessionKeyOf } from '@tina4/session-core';
+import { storeComplianceSuite } from '@tina4/store-test-suite';
+import { Cluster } from 'ioredis';
+import { createStoreFromConfig } from '../src/index.js';
+import { redisBackdoor, sessionHashKey, uniquePrefix } from './support/redis-backdoor.js';
+import { haveBinaries, REDIS_BINARIES, startCluster } from './support/redis-processes.js';
+import { skipOrFail } from './support/required.js';
+
+if (!haveBinaries(REDIS_BINARIES)) {
+  skipOrFail('redis', 'redis-server and redis-cli are not on the PATH (apt-get install redis-server)');
+  describe.skip('redis store on a Redis Cluster', () => {
+    it('needs redis-server', () => {});
+  });
+} else {
+  // Three masters on loopback, private to this file; stopped (by pid) when it is done.
+  const cluster = await startCluster(REDIS_BINARIES, 3);
+  const raw = new Cluster(cluster.nodes);
+  const prefix = uniquePrefix('cluster');
+  const seeds = cluster.nodes.map(({ host, port }) => `${host}:${port}`).join(',');
+
+  afterAll(async () => {
+    raw.disconnect();
+    await cluster.stop();
+  });
+
+  storeComplianceSuite({
+    name: 'redis (cluster of 3 masters)',
+    createStore: () =>
+      createStoreFromConfig(
+        resolveSessionConfig({
+          envFile: false,
+          env: { TINA4_SESSION_BACKEND: 'redis', TINA4_SESSION_CLUSTER: seeds, TINA4_SESSION_PREFIX: prefix },
+        }),
+      ),
+    backdoor: redisBackdoor(prefix, { keys: raw, servers: () => raw.nodes('master') }),
+    lock: true,
+  });
+
+  describe('redis store on a Redis Cluster', () => {
+    it('spreads sessions over the masters, each with its lock key in the same slot', async () => {
+      const keys = Array.from({ length: 30 }, (_, i) => sessionKeyOf(`spread-${i}`));
+      const slots = await Promise.all(keys.map((key) => raw.cluster('KEYSLOT', sessionHashKey(prefix, key))));
+      const lockSlots = await Promise.all(
+        keys.map((key) => raw.cluster('KEYSLOT', `${sessionHashKey(prefix, key)}:lock`)),
+      );
+      expect(lockSlots).toEqual(slots);
+      // 16384 slots in three ranges: 30 random keys land on more than one master.
+      const masters = new Set((slots as number[]).map((slot) => Math.floor(slot / (16384 / 3))));
+      expect(masters.size).toBeGreaterThan(1);
+    });
+  });
+}

@@ -1,0 +1,100 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { resolveSessionConfig, sessionKeyOf } from '@tina4/session-core';
+import { provideTestBackend, storeComplianceSuite } from '@tina4/store-test-suite';
+import { Redis } from 'ioredis';
+import { createRedisStore, createStoreFromConfig } from '../src/index.js';
+import { deleteKeysUnder, redisBackdoor, sessionHashKey, uniquePrefix } from './support/redis-backdoor.js';
+
+const backend = await provideTestBackend('redis');
+
+if ('skip' in backend) {
+  describe.skip('redis store (standalone)', () => {
+    it('needs a Redis server', () => {});
+  });
+} else {
+  const prefix = uniquePrefix('standalone');
+  const raw = new Redis(backend.url);
+  const target = { keys: raw, servers: () => [raw] };
+
+  afterAll(async () => {
+    await deleteKeysUnder(prefix, target);
+    raw.disconnect();
+    await backend.stop();
+  });
+
+  // Through the same path as an app: the configuration, then the store package's loader.
+  const storeFromEnv = () =>
+    createStoreFromConfig(
+      resolveSessionConfig({
+        envFile: false,
+        env: { TINA4_SESSION_BACKEND: 'redis', TINA4_SESSION_URL: backend.url, TINA4_SESSION_PREFIX: prefix },
+      }),
+    );
+
+  storeComplianceSuite({
+    name: 'redis (standalone)',
+    createStore: storeFromEnv,
+    backdoor: redisBackdoor(prefix, target),
+    lock: true,
+  });
+
+  describe('redis store data model', () => {
+    it('keeps a session as one hash under <prefix>{<key>} with a marker field and a PEXPIRE', async () => {
+      const store = await storeFromEnv();
+      const key = sessionKeyOf('data-model');
+      await store.write(key, { replace: false, set: { cart: '[1,2]' }, delete: [] }, 60);
+      const hash = sessionHashKey(prefix, key);
+      expect(await raw.type(hash)).toBe('hash');
+      expect(Object.keys(await raw.hgetall(hash)).sort()).toEqual(['', 'cart']);
+      expect(await raw.pttl(hash)).toBeGreaterThan(55_000);
+      await store.write(key, { replace: false, set: {}, delete: ['cart'] }, 60);
+      expect(await raw.hkeys(hash)).toEqual(['']);
+      expect(await store.read(key)).toMatchObject({ fields: {} });
+      await store.close();
+    });
+
+    it('takes a lock as a string key in the session hash slot that expires with its lease', async () => {
+      const store = await storeFromEnv();
+      const key = sessionKeyOf('lock-model');
+      const release = await store.lock!(key, { waitMs: 100, leaseMs: 5000 });
+      const lockKey = `${sessionHashKey(prefix, key)}:lock`;
+      expect(await raw.type(lockKey)).toBe('string');
+      expect(await raw.pttl(lockKey)).toBeGreaterThan(4000);
+      await release();
+      expect(await raw.exists(lockKey)).toBe(0);
+      await store.close();
+    });
+
+    it('leaves a client passed in code open on close()', async () => {
+      const client = new Redis(backend.url);
+      const store = createRedisStore({ client, prefix });
+      await store.write(sessionKeyOf('own-client'), { replace: true, set: { a: '1' }, delete: [] }, 60);
+      await store.close();
+      expect(await client.ping()).toBe('PONG');
+      client.disconnect();
+    });
+
+    it('reads a session whose expiry was removed (PERSIST) as live, and a touch restores an expiry', async () => {
+      const store = await storeFromEnv();
+      const key = sessionKeyOf('persisted');
+      await store.write(key, { replace: false, set: { a: '1' }, delete: [] }, 60);
+      await raw.persist(sessionHashKey(prefix, key));
+      const record = await store.read(key);
+      expect(record?.fields).toEqual({ a: '1' });
+      expect(record!.expiresAt).toBeGreaterThan(Date.now());
+      await store.touch(key, 60);
+      expect(await raw.pttl(sessionHashKey(prefix, key))).toBeGreaterThan(55_000);
+      await store.close();
+    });
+
+    it('sends a script to a server that lost its script cache', async () => {
+      const store = await storeFromEnv();
+      const key = sessionKeyOf('script-flush');
+      await store.write(key, { replace: false, set: { a: '1' }, delete: [] }, 60);
+      await raw.script('FLUSH');
+      await store.write(key, { replace: false, set: { b: '2' }, delete: [] }, 60);
+      expect((await store.read(key))?.fields).toEqual({ a: '1', b: '2' });
+      await store.close();
+    });
+  });
+}
