@@ -1,0 +1,43 @@
+import type { Session } from '@tina4/session-core';
+import { rotateFormToken } from './csrf.js';
+import type { User } from './users.js';
+
+/** The logged-in user as pages show it. */
+export interface CurrentUser {
+  readonly id: number;
+  readonly name: string;
+  readonly role: string;
+  readonly loginTime: string;
+  /** How this session was logged in: with the password, or restored from the remember-me cookie. */
+  readonly method: 'password' | 'remember-me';
+}
+
+/**
+ * Logs `user` in on this session. The session id is regenerated first, so that an id planted
+ * before login (session fixation) is worthless afterwards, and the form token is replaced.
+ */
+export function logIn(session: Session, user: User, method: CurrentUser['method']): void {
+  session.regenerate();
+  session.set('user_id', user.id);
+  session.set('user_name', user.name);
+  session.set('role', user.role);
+  session.set('logged_in', true);
+  session.set('login_time', new Date().toISOString());
+  session.set('login_method', method);
+  rotateFormToken(session);
+}
+
+/** The logged-in user of the session, or `undefined`. */
+export function currentUser(session: Session): CurrentUser | undefined {
+  if (session.get('logged_in') !== true) return undefined;
+  const id = session.get('user_id');
+  const name = session.get('user_name');
+  if (typeof id !== 'number' || typeof name !== 'string') return undefined;
+  return {
+    id,
+    name,
+    role: String(session.get('role', 'customer')),
+    loginTime: String(session.get('login_time', '')),
+    method: session.get('login_method') === 'remember-me' ? 'remember-me' : 'password',
+  };
+}
