@@ -26,6 +26,7 @@ export { encryptStore } from './store/encrypted-store.js';
 export { KeyedMutex } from './store/keyed-mutex.js';
 export { pollForLock } from './store/poll-lock.js';
 export type {
+  ReadOptions,
   ReleaseSessionLock,
   SessionChangeSet,
   SessionFields,

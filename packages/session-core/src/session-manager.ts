@@ -58,15 +58,17 @@ export class SessionManager implements SessionHost {
       );
     }
     try {
-      const record = await this.#health.run('read a session', () => this.store.read(key));
+      const slide = { ttlSeconds: this.config.ttlSeconds, afterMs: this.#touchIntervalMs };
+      const record = await this.#health.run('read a session', () => this.store.read(key, { slide }));
       const now = Date.now();
       // An unknown or expired id is never adopted: the session starts empty and gets a new id on first write.
       if (record && record.expiresAt > now) {
         state.adopt(id, key, record.fields);
         const refreshedAt = record.expiresAt - this.config.ttlSeconds * 1000;
-        state.touchDue = now - refreshedAt >= this.#touchIntervalMs;
-        // The commit will refresh the expiry; the cookie is renewed with it (decided now, as headers may go out first).
-        if (state.touchDue) state.cookie = 'issue';
+        state.touchDue = !record.slid && now - refreshedAt >= this.#touchIntervalMs;
+        // The expiry moved (in the read) or will (in the commit): the cookie moves with it. Decided
+        // now because a handler may send the headers before the commit.
+        if (record.slid || state.touchDue) state.cookie = 'issue';
       }
     } catch (error) {
       await this.release(state);

@@ -19,13 +19,21 @@ function luaScript(source: string): LuaScript {
 export const SESSION_MARKER_FIELD = '';
 
 /**
- * Reads a session in one round trip: `{PTTL}` for a missing key, else `{PTTL, HGETALL}`. One script
- * rather than two commands so that the fields and their lifetime come from the same instant.
+ * Reads a session in one round trip: `{PTTL}` for a missing key, else `{PTTL, HGETALL, slid}`. One
+ * script rather than two commands so that the fields and their lifetime come from the same instant.
+ * ARGV (optional): the sliding TTL in ms and the refresh interval in ms: when the key was last
+ * refreshed at least that long ago, its expiry is renewed here, in the same round trip.
  */
 export const READ_SESSION = luaScript(`
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl == -2 then return { ttl } end
-return { ttl, redis.call('HGETALL', KEYS[1]) }
+local slid = 0
+if ARGV[1] and ttl >= 0 and tonumber(ARGV[1]) - ttl >= tonumber(ARGV[2]) then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+  slid = 1
+end
+return { ttl, redis.call('HGETALL', KEYS[1]), slid }
 `);
 
 /**

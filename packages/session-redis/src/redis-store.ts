@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   KeyedMutex,
   pollForLock,
+  type ReadOptions,
   type ReleaseSessionLock,
   type SessionChangeSet,
   type SessionFields,
@@ -69,14 +70,15 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   return {
     name,
 
-    async read(key: SessionKey): Promise<StoredSession | undefined> {
-      const reply = await answer(runScript(client, READ_SESSION, [hashKey(key)], []));
-      const [ttlMs, flat] = reply as [number, string[]?];
+    async read(key: SessionKey, options?: ReadOptions): Promise<StoredSession | undefined> {
+      const slide = options?.slide ? [options.slide.ttlSeconds * 1000, options.slide.afterMs] : [];
+      const reply = await answer(runScript(client, READ_SESSION, [hashKey(key)], slide));
+      const [ttlMs, flat, slid] = reply as [number, string[]?, number?];
       if (ttlMs === -2 || !flat) return undefined;
       // -1: the key lost its expiry outside this store (PERSIST). It is live; reporting it as about
       // to expire makes the core refresh it, which gives it an expiry again.
       const expiresAt = Date.now() + (ttlMs === -1 ? PERSISTED_KEY_REMAINING_MS : ttlMs);
-      return { fields: fieldsOf(flat), expiresAt };
+      return { fields: fieldsOf(flat), expiresAt, slid: slid === 1 };
     },
 
     async write(key: SessionKey, changes: SessionChangeSet, ttlSeconds: number): Promise<void> {

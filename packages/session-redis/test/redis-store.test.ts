@@ -53,6 +53,20 @@ if ('skip' in backend) {
       await store.close();
     });
 
+    it('slides the expiry inside the read round trip once the refresh interval has passed', async () => {
+      const store = await storeFromEnv();
+      const key = sessionKeyOf('sliding-read');
+      const hash = sessionHashKey(prefix, key);
+      await store.write(key, { replace: false, set: { a: '1' }, delete: [] }, 60);
+      const fresh = await store.read(key, { slide: { ttlSeconds: 60, afterMs: 5000 } });
+      expect(fresh).toMatchObject({ fields: { a: '1' }, slid: false });
+      await raw.pexpire(hash, 50_000);
+      const slid = await store.read(key, { slide: { ttlSeconds: 60, afterMs: 5000 } });
+      expect(slid).toMatchObject({ fields: { a: '1' }, slid: true });
+      expect(await raw.pttl(hash)).toBeGreaterThan(59_000);
+      await store.close();
+    });
+
     it('takes a lock as a string key in the session hash slot that expires with its lease', async () => {
       const store = await storeFromEnv();
       const key = sessionKeyOf('lock-model');

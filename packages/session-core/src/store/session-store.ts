@@ -15,8 +15,20 @@ export type SessionFields = Record<string, string>;
 /** What {@link SessionStore.read} returns for a live session. */
 export interface StoredSession {
   readonly fields: SessionFields;
-  /** When the record expires, in epoch milliseconds. */
+  /** When the record expires, in epoch milliseconds (after a sliding refresh, if one was made). */
   readonly expiresAt: number;
+  /** True when the read also refreshed the expiry as {@link ReadOptions.slide} asked. */
+  readonly slid?: boolean;
+}
+
+/** Options of {@link SessionStore.read}. */
+export interface ReadOptions {
+  /**
+   * Sliding expiry in the same round trip, for stores that can (Redis): when the record was last
+   * refreshed at least `afterMs` ago, set its expiry to now + `ttlSeconds` and report `slid: true`.
+   * Stores that cannot ignore it; the core then calls {@link SessionStore.touch} when needed.
+   */
+  readonly slide?: { readonly ttlSeconds: number; readonly afterMs: number };
 }
 
 /**
@@ -47,7 +59,7 @@ export interface SessionStore {
   readonly name: string;
 
   /** One round trip. Resolves `undefined` for an unknown or expired session. */
-  read(key: SessionKey): Promise<StoredSession | undefined>;
+  read(key: SessionKey, options?: ReadOptions): Promise<StoredSession | undefined>;
 
   /**
    * Applies a change set atomically and sets the expiry to now + `ttlSeconds`. Creates the record
