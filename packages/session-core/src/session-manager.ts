@@ -4,7 +4,7 @@ import { Session, type SessionHost, sessionStateOf } from './session.js';
 import { isWellFormedSessionId, sessionKeyOf } from './session-id.js';
 import { SessionState } from './session-state.js';
 import { createStore } from './store/create-store.js';
-import type { SessionStore } from './store/session-store.js';
+import type { SessionFields, SessionStore } from './store/session-store.js';
 import { StoreHealth } from './store/store-health.js';
 
 /** A lock outlives a crashed holder by at most this long. */
@@ -23,6 +23,8 @@ export class SessionManager implements SessionHost {
   readonly #health: StoreHealth;
   /** Touch a record's expiry at most this often; the cookie is re-sent with each touch. */
   readonly #touchIntervalMs: number;
+  /** Keys of unreadable records already reported, so each is logged once. */
+  readonly #unreadable = new Set<string>();
 
   constructor(config: SessionConfig, store: SessionStore) {
     this.config = config;
@@ -62,7 +64,7 @@ export class SessionManager implements SessionHost {
       const record = await this.#health.run('read a session', () => this.store.read(key, { slide }));
       const now = Date.now();
       // An unknown or expired id is never adopted: the session starts empty and gets a new id on first write.
-      if (record && record.expiresAt > now) {
+      if (record && record.expiresAt > now && this.#isReadable(key, record.fields)) {
         state.adopt(id, key, record.fields);
         const refreshedAt = record.expiresAt - this.config.ttlSeconds * 1000;
         state.touchDue = !record.slid && now - refreshedAt >= this.#touchIntervalMs;
@@ -136,6 +138,28 @@ export class SessionManager implements SessionHost {
     for (const obsolete of obsoleteKeys) {
       await this.#health.run('delete a session', () => this.store.destroy(obsolete));
     }
+  }
+
+  /**
+   * Whether every stored value is JSON. A record altered outside the library would otherwise fail
+   * later, in `get()`, on every request of that session; it is treated as missing instead, once logged.
+   */
+  #isReadable(key: string, fields: SessionFields): boolean {
+    for (const [name, text] of Object.entries(fields)) {
+      try {
+        JSON.parse(text);
+      } catch {
+        if (!this.#unreadable.has(key)) {
+          this.#unreadable.add(key);
+          this.config.logger.warn(
+            `[tina4-session] a session in store "${this.store.name}" holds a value that is not JSON (field "${name}"); ` +
+              'it is treated as missing and the visitor gets a new session.',
+          );
+        }
+        return false;
+      }
+    }
+    return true;
   }
 
   #reportReleaseFailure(error: unknown): void {

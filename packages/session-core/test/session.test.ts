@@ -159,6 +159,24 @@ describe('Session', () => {
     expect(session.cookieHeader()).toMatch(/^app_sid=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970/);
   });
 
+  it('treats a record holding a value that is not JSON as missing, logging it once', async () => {
+    const store = createMemoryStore();
+    const warnings: string[] = [];
+    const manager = memoryManager(
+      { logger: { warn: (line) => warnings.push(line), error: () => {} } },
+      store,
+    );
+    const { cookie } = await request(manager, undefined, (session) => session.set('owner', 'alice'));
+    const key = sessionKeyOf(cookie!.split('=')[1]!);
+    await store.write(key, { replace: false, set: { owner: 'not json{' }, delete: [] }, 60);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const session = await manager.load(cookie);
+      expect(session.all()).toEqual({});
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/not JSON \(field "owner"\)/);
+  });
+
   it('stores only the hash of the id: the raw id is nowhere in the store', async () => {
     const store = createMemoryStore();
     const manager = memoryManager({}, store);

@@ -19,12 +19,16 @@ const WRITE_LOCK_WAIT_MS = 15_000;
  */
 export class WriteLocks {
   readonly #queue = new KeyedMutex();
+  /** Lock files of this process that could not be removed (the disk failed mid-write), by path. */
+  readonly #leftBehind = new Map<string, ReleaseLockFile>();
 
   constructor(readonly logger: SessionLogger) {}
 
   async run<T>(key: string, lockPath: string, work: () => Promise<T>): Promise<T> {
     const releaseTurn = await this.#queue.acquire(key, WRITE_LOCK_WAIT_MS).catch(writeLockFailure(lockPath));
     try {
+      // Our own lock file from a failed release: remove it now rather than wait out its lease.
+      await this.#removeLeftBehind(lockPath);
       const releaseFile = await acquireLockFile(lockPath, WRITE_LOCK_WAIT_MS, WRITE_LEASE_MS).catch(
         writeLockFailure(lockPath),
       );
@@ -32,13 +36,25 @@ export class WriteLocks {
         return await work();
       } finally {
         await releaseFile().catch((error: unknown) => {
-          // The work is done; a lock left behind only delays the next write until its lease ends.
+          // The work is done; the next write of this key retries the removal first.
+          this.#leftBehind.set(lockPath, releaseFile);
           const reason = error instanceof Error ? error.message : String(error);
           this.logger.warn(`[tina4-session] file store: could not remove ${lockPath}: ${reason}`);
         });
       }
     } finally {
       await releaseTurn();
+    }
+  }
+
+  async #removeLeftBehind(lockPath: string): Promise<void> {
+    const release = this.#leftBehind.get(lockPath);
+    if (!release) return;
+    try {
+      await release();
+      this.#leftBehind.delete(lockPath);
+    } catch {
+      // Still failing: taking the lock below fails or waits, as for any other process's lock.
     }
   }
 }
