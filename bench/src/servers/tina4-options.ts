@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { resolveSessionConfig, type SessionBackendModule, type SessionOptions } from '@tina4/session-core';
+import { type Endpoints, hostAndPort } from '../endpoints.js';
+import type { Variant } from '../variants.js';
+
+/** Records of the benchmark never mix with an application's (or a test's) on a shared server. */
+const KEY_PREFIX = 'tina4-bench:';
+
+/** The package of each backend that is not built into the core. */
+const BACKEND_PACKAGES: Partial<Record<string, string>> = {
+  redis: '@tina4/session-redis',
+  valkey: '@tina4/session-valkey',
+  database: '@tina4/session-database',
+  mongodb: '@tina4/session-mongodb',
+};
+
+/**
+ * The adapter options of a Tina4 variant, with the store of a packaged backend already created.
+ * The core would import the backend package itself (`createStore`), but it resolves the package
+ * from its own folder, where pnpm's workspace layout does not link it; importing it here and
+ * calling the same `createStoreFromConfig` gives the store the core would have built.
+ */
+export async function tina4SessionOptions(variant: Variant, endpoints: Endpoints): Promise<SessionOptions> {
+  const options = tina4Options(variant, endpoints);
+  const packageName = options.backend === undefined ? undefined : BACKEND_PACKAGES[options.backend];
+  if (packageName === undefined) return options;
+  let backend: SessionBackendModule;
+  try {
+    // A variable specifier: a package that is not written yet must not fail the typecheck.
+    backend = (await import(packageName)) as SessionBackendModule;
+  } catch (error) {
+    throw new Error(
+      `${packageName} cannot be loaded: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const store = await backend.createStoreFromConfig(resolveSessionConfig(options));
+  return { ...options, store };
+}
+
+/**
+ * The options a Tina4 variant passes to the adapter: explicit, with `.env` and `process.env` left out
+ * (`envFile: false`, `env: {}`), so that nothing on the machine changes what is measured.
+ */
+function tina4Options(variant: Variant, endpoints: Endpoints): SessionOptions {
+  const scratch = join(endpoints.dataDir, `${variant.name}-${process.pid}`);
+  const base = {
+    envFile: false as const,
+    env: {
+      TINA4_SESSION_PREFIX: KEY_PREFIX, // Redis, Valkey
+      TINA4_SESSION_TABLE: 'tina4_bench_session', // SQL databases
+      TINA4_SESSION_COLLECTION: 'tina4_bench_session', // MongoDB
+    },
+  };
+  switch (variant.store) {
+    case 'memory':
+      return { ...base, backend: 'memory' };
+    case 'file':
+      return { ...base, backend: 'file', path: scratch };
+    case 'redis':
+    case 'valkey':
+      return {
+        ...base,
+        backend: variant.store,
+        ...serverOf(variant.store === 'redis' ? endpoints.redisUrl : endpoints.valkeyUrl),
+      };
+    case 'sqlite':
+      // sqlite:/// + a relative path; the scratch path is absolute, which makes four slashes.
+      return { ...base, backend: 'database', databaseUrl: `sqlite:///${scratch}.db` };
+    case 'postgres':
+      return { ...base, backend: 'database', databaseUrl: endpoints.postgresUrl };
+    case 'mariadb':
+      return { ...base, backend: 'database', databaseUrl: endpoints.mariadbUrl };
+    case 'mongodb':
+      if (endpoints.mongodbUrl === undefined) throw new Error('TINA4_BENCH_MONGODB_URL is not set.');
+      return { ...base, backend: 'mongodb', env: { ...base.env, TINA4_SESSION_URL: endpoints.mongodbUrl } };
+    case undefined:
+      throw new Error(`${variant.name} has no store.`);
+  }
+}
+
+function serverOf(url: string): Pick<SessionOptions, 'host' | 'port' | 'password'> {
+  const { host, port } = hostAndPort(url);
+  const password = decodeURIComponent(new URL(url).password);
+  return { host, port, ...(password !== '' && { password }) };
+}

@@ -1,0 +1,10 @@
+/**
+ * Prints a test's figures (requests, statuses, keys kept, fuzz cases, ...) as one line, so that the
+ * run's output can be collected into the release notes: `[reliability] <test> | <store> | k=v ...`.
+ */
+export function printFigures(test: string, store: string, figures: Record<string, unknown>): void {
+  const parts = Object.entries(figures).map(
+    ([name, value]) => `${name}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+  );
+  console.log(`[reliability] ${test} | ${store} | ${parts.join(' ')}`);
+}
