@@ -1,5 +1,6 @@
 import { resolveSessionConfig, type SessionConfig, type SessionOptions } from './config/session-config.js';
-import { parseCookies, serializeCookie } from './cookies/cookie-options.js';
+import { parseCookies } from './cookies/cookie-options.js';
+import { SessionCookieWriter } from './cookies/session-cookie.js';
 import { Session, type SessionHost, sessionStateOf } from './session.js';
 import { isWellFormedSessionId, sessionKeyOf } from './session-id.js';
 import { SessionState } from './session-state.js';
@@ -23,6 +24,7 @@ export class SessionManager implements SessionHost {
   readonly #health: StoreHealth;
   /** Touch a record's expiry at most this often; the cookie is re-sent with each touch. */
   readonly #touchIntervalMs: number;
+  readonly #cookies: SessionCookieWriter;
   /** Keys of unreadable records already reported, so each is logged once. */
   readonly #unreadable = new Set<string>();
 
@@ -31,6 +33,7 @@ export class SessionManager implements SessionHost {
     this.store = store;
     this.#health = new StoreHealth(store.name, config.logger);
     this.#touchIntervalMs = Math.min(60_000, (config.ttlSeconds * 1000) / 10);
+    this.#cookies = new SessionCookieWriter(config);
   }
 
   get maxBytes(): number {
@@ -45,11 +48,10 @@ export class SessionManager implements SessionHost {
     cookies: string | Record<string, string> | undefined,
     request: { readonly https?: boolean } = {},
   ): Promise<Session> {
+    const id = this.sessionIdFrom(cookies);
+    if (id === undefined) return this.emptySession(request);
     const state = new SessionState();
     state.https = request.https ?? false;
-    const parsed = typeof cookies === 'object' ? cookies : parseCookies(cookies);
-    const id = parsed[this.config.cookie.name];
-    if (!isWellFormedSessionId(id)) return new Session(state, this);
 
     const key = sessionKeyOf(id);
     if (this.config.lock && this.store.lock) {
@@ -79,6 +81,26 @@ export class SessionManager implements SessionHost {
     return new Session(state, this);
   }
 
+  /**
+   * The session id a request carries, if it has the shape of one this library issues; garbage never
+   * reaches the store.
+   */
+  sessionIdFrom(cookies: string | Record<string, string> | undefined): string | undefined {
+    const parsed = typeof cookies === 'object' ? cookies : parseCookies(cookies);
+    const id = parsed[this.config.cookie.name];
+    return isWellFormedSessionId(id) ? id : undefined;
+  }
+
+  /**
+   * A new, empty session for a request without a usable session cookie. Synchronous: it touches no
+   * store (the store sees the session only if the handler writes to it).
+   */
+  emptySession(request: { readonly https?: boolean } = {}): Session {
+    const state = new SessionState();
+    state.https = request.https ?? false;
+    return new Session(state, this);
+  }
+
   /** Persists what the session's request changed. Concurrent calls for one request run in turn. */
   commit(sessionOrState: Session | SessionState): Promise<void> {
     const state = sessionOrState instanceof SessionState ? sessionOrState : sessionStateOf(sessionOrState);
@@ -98,16 +120,11 @@ export class SessionManager implements SessionHost {
 
   /** The session cookie for the state as it stands (an expiring one after `destroy()`). */
   cookieHeader(state: SessionState): string {
-    const { name, path, secure, httpOnly, sameSite, domain } = this.config.cookie;
-    const live = state.id !== undefined;
-    return serializeCookie(name, state.id ?? '', {
-      maxAge: live ? this.config.ttlSeconds * 1000 : 0,
-      path,
-      secure: secure === 'auto' ? state.https : secure,
-      httpOnly,
-      sameSite,
-      ...(domain !== undefined && { domain }),
-    });
+    const { secure } = this.config.cookie;
+    const secureNow = secure === 'auto' ? state.https : secure;
+    return state.id === undefined
+      ? this.#cookies.expired(secureNow)
+      : this.#cookies.live(state.id, secureNow);
   }
 
   /** Lets the next request of the session in (with `TINA4_SESSION_LOCK`). Safe to call twice. */

@@ -78,6 +78,8 @@ export class SessionState {
     this.key = key;
     this.stored = false;
     this.cookie = 'issue';
+    // The browser gets this id, so the store gets a record under it (even an empty one).
+    this.#replace = true;
   }
 
   /** Moves the session to a new id: the next commit writes everything there and deletes `key`. */

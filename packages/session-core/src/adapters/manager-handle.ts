@@ -7,6 +7,8 @@ import { createStore } from '../store/create-store.js';
 export interface ManagerHandle {
   /** Resolves once the store exists; rejects (once, logged) when it cannot be created. */
   readonly ready: Promise<SessionManager>;
+  /** The manager once {@link ready} has resolved, for code paths that must not wait a tick. */
+  readonly current: SessionManager | undefined;
   /** Closes the store (connections, timers). */
   close(): Promise<void>;
 }
@@ -21,11 +23,19 @@ export function createManagerHandle(options: SessionOptions | undefined): Manage
   ready.catch((error: unknown) => {
     config.logger.error(`[tina4-session] ${error instanceof Error ? error.message : String(error)}`);
   });
-  return {
+  const handle = {
     ready,
+    current: undefined as SessionManager | undefined,
     async close() {
       const manager = await ready.catch(() => undefined);
       await manager?.close();
     },
   };
+  ready.then(
+    (manager) => {
+      handle.current = manager;
+    },
+    () => {},
+  );
+  return handle;
 }

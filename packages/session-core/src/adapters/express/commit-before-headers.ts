@@ -1,8 +1,22 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Session } from '../../session.js';
+import { sessionStateOf } from '../../session.js';
 import type { SessionManager } from '../../session-manager.js';
 import { sessionErrorResponse } from '../error-response.js';
 import { appendSetCookie } from './response-cookies.js';
+
+/** What a response needs to commit its session; kept on the response under a symbol. */
+interface Binding {
+  readonly session: Session;
+  readonly manager: SessionManager;
+  readonly writeHead: ServerResponse['writeHead'];
+  readonly end: ServerResponse['end'];
+  cookieWritten: boolean;
+  ending: boolean;
+}
+
+const BINDING = Symbol('tina4.session.binding');
+type BoundResponse = ServerResponse & { [BINDING]: Binding };
 
 /**
  * Makes the response commit the session before it completes, however the handler ends it
@@ -13,56 +27,76 @@ import { appendSetCookie } from './response-cookies.js';
  *   redirect always finds the data. If the write fails and the headers are still unsent, the
  *   response becomes a 503 instead; if a streamed response already sent them, it is aborted
  *   rather than completed as if the data were saved.
+ *
+ * The replacement methods are shared functions (no closures per request), and a response whose
+ * session has nothing to commit ends synchronously, as if the middleware were not there.
  */
 export function commitBeforeHeaders(res: ServerResponse, session: Session, manager: SessionManager): void {
-  const writeHead = res.writeHead;
-  const end = res.end;
-  let cookieWritten = false;
-  let ending = false;
-
-  const addSessionCookie = (headers: OutgoingHttpHeaders | undefined): void => {
-    if (cookieWritten) return;
-    cookieWritten = true;
-    const cookie = manager.setCookieHeader(session);
-    if (cookie === undefined) return;
-    const key = headers && Object.keys(headers).find((name) => name.toLowerCase() === 'set-cookie');
-    if (headers && key !== undefined) {
-      const current = headers[key];
-      headers[key] = [...(Array.isArray(current) ? current : [String(current)]), cookie];
-    } else {
-      appendSetCookie(res, cookie);
-    }
+  const bound = res as BoundResponse;
+  bound[BINDING] = {
+    session,
+    manager,
+    writeHead: res.writeHead,
+    end: res.end,
+    cookieWritten: false,
+    ending: false,
   };
-
-  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    const headers = args.find((arg) => typeof arg === 'object' && arg !== null && !Array.isArray(arg));
-    addSessionCookie(headers as OutgoingHttpHeaders | undefined);
-    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-  } as ServerResponse['writeHead'];
-
-  res.end = function (this: ServerResponse, ...args: unknown[]) {
-    if (ending) return this;
-    ending = true;
-    manager
-      .commit(session)
-      .then(
-        () => (end as (...a: unknown[]) => ServerResponse).apply(res, args),
-        (error: unknown) => failCommit(res, end, error, () => (cookieWritten = true)),
-      )
-      .finally(() => manager.release(session));
-    return this;
-  } as ServerResponse['end'];
-
+  res.writeHead = writeHeadWithCookie as ServerResponse['writeHead'];
+  res.end = endAfterCommit as ServerResponse['end'];
   // A client that goes away before the response ends must not keep the session locked.
-  res.once('close', () => void manager.release(session));
+  if (sessionStateOf(session).releaseLock) res.once('close', releaseOnClose);
 }
 
-function failCommit(
+function writeHeadWithCookie(this: BoundResponse, ...args: unknown[]): ServerResponse {
+  const binding = this[BINDING];
+  const headers = args.find((arg) => typeof arg === 'object' && arg !== null && !Array.isArray(arg));
+  addSessionCookie(this, binding, headers as OutgoingHttpHeaders | undefined);
+  return (binding.writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+}
+
+function endAfterCommit(this: BoundResponse, ...args: unknown[]): ServerResponse {
+  const binding = this[BINDING];
+  const end = binding.end as (...a: unknown[]) => ServerResponse;
+  if (binding.ending) return this;
+  binding.ending = true;
+  const state = sessionStateOf(binding.session);
+  if (!state.hasPendingWork() && !state.releaseLock) return end.apply(this, args);
+
+  const { manager, session } = binding;
+  manager
+    .commit(session)
+    .then(
+      () => end.apply(this, args),
+      (error: unknown) => failCommit(this, binding, error),
+    )
+    .finally(() => manager.release(session));
+  return this;
+}
+
+function releaseOnClose(this: BoundResponse): void {
+  const { manager, session } = this[BINDING];
+  void manager.release(session);
+}
+
+function addSessionCookie(
   res: ServerResponse,
-  end: ServerResponse['end'],
-  error: unknown,
-  skipCookie: () => void,
+  binding: Binding,
+  headers: OutgoingHttpHeaders | undefined,
 ): void {
+  if (binding.cookieWritten) return;
+  binding.cookieWritten = true;
+  const cookie = binding.manager.setCookieHeader(binding.session);
+  if (cookie === undefined) return;
+  const key = headers && Object.keys(headers).find((name) => name.toLowerCase() === 'set-cookie');
+  if (headers && key !== undefined) {
+    const current = headers[key];
+    headers[key] = [...(Array.isArray(current) ? current : [String(current)]), cookie];
+  } else {
+    appendSetCookie(res, cookie);
+  }
+}
+
+function failCommit(res: ServerResponse, binding: Binding, error: unknown): void {
   if (res.headersSent) {
     res.destroy(error instanceof Error ? error : new Error(String(error)));
     return;
@@ -77,9 +111,9 @@ function failCommit(
       body: 'Internal Server Error',
     };
   }
-  skipCookie();
+  binding.cookieWritten = true; // the session was not saved: no cookie for it
   for (const name of res.getHeaderNames()) res.removeHeader(name);
   res.statusCode = response.status;
   for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-  (end as (...a: unknown[]) => ServerResponse).call(res, response.body);
+  (binding.end as (...a: unknown[]) => ServerResponse).call(res, response.body);
 }

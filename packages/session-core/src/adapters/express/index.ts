@@ -73,6 +73,16 @@ export function sessions(options?: SessionOptions): SessionMiddleware {
     request.cookies = cookies;
     ensureCookieMethod(res);
 
+    // Without a usable session cookie there is nothing to read: serve the request in this tick.
+    const ready = handle.current;
+    if (ready && ready.sessionIdFrom(cookies) === undefined) {
+      const session = ready.emptySession({ https: requestIsHttps(req, ready.config.trustProxy) });
+      request.session = session;
+      commitBeforeHeaders(res, session, ready);
+      next();
+      return;
+    }
+
     handle.ready
       .then((manager) =>
         manager.load(cookies, { https: requestIsHttps(req, manager.config.trustProxy) }).then((session) => {

@@ -13,10 +13,10 @@ export function appendSetCookie(res: ServerResponse, value: string): void {
 
 /** Gives a `node:http` response Express's chainable `res.cookie`; Express keeps its own. */
 export function ensureCookieMethod(res: ServerResponse & { cookie?: unknown }): void {
-  if (typeof res.cookie === 'function') return;
-  const cookie: CookieSetter<ServerResponse> = function (this: ServerResponse, name, value, options) {
-    appendSetCookie(this, serializeCookie(name, value, options));
-    return this;
-  };
-  res.cookie = cookie;
+  if (typeof res.cookie !== 'function') res.cookie = setCookie;
 }
+
+const setCookie: CookieSetter<ServerResponse> = function (this: ServerResponse, name, value, options) {
+  appendSetCookie(this, serializeCookie(name, value, options));
+  return this;
+};

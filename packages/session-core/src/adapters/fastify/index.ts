@@ -2,8 +2,8 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionOptions } from '../../config/session-config.js';
 import { type CookieOptions, parseCookies, serializeCookie } from '../../cookies/cookie-options.js';
-import type { Session } from '../../session.js';
-import { sessionErrorResponse } from '../error-response.js';
+import { type Session, sessionStateOf } from '../../session.js';
+import { type SessionErrorResponse, sessionErrorResponse } from '../error-response.js';
 import { isHttpsRequest } from '../is-https-request.js';
 import { createManagerHandle } from '../manager-handle.js';
 
@@ -56,44 +56,95 @@ export async function tina4Sessions(fastify: FastifyInstance, options: SessionOp
     });
   }
 
-  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    request.cookies ??= parseCookies(request.headers.cookie);
-    try {
+  // Callback-style hooks: a request without a usable session cookie, or a response with nothing to
+  // commit, passes through without a promise.
+  fastify.addHook(
+    'onRequest',
+    (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+      request.cookies ??= parseCookies(request.headers.cookie);
       const encrypted = (request.raw.socket as TLSSocket | undefined)?.encrypted === true;
       const https = isHttpsRequest(
         encrypted,
         request.headers['x-forwarded-proto'],
         manager.config.trustProxy,
       );
-      request.session = await manager.load(request.cookies, { https });
-    } catch (error) {
-      const response = sessionErrorResponse(error);
-      return reply.code(response.status).headers(response.headers).send(response.body);
-    }
-  });
+      if (manager.sessionIdFrom(request.cookies) === undefined) {
+        request.session = manager.emptySession({ https });
+        done();
+        return;
+      }
+      manager.load(request.cookies, { https }).then(
+        (session) => {
+          request.session = session;
+          done();
+        },
+        (error: unknown) => {
+          let response: SessionErrorResponse;
+          try {
+            response = sessionErrorResponse(error);
+          } catch (unexpected) {
+            done(unexpected as Error);
+            return;
+          }
+          reply.code(response.status).headers(response.headers).send(response.body);
+        },
+      );
+    },
+  );
 
-  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+  fastify.addHook(
+    'onSend',
+    (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      payload: unknown,
+      done: (error: Error | null, payload?: unknown) => void,
+    ) => {
+      const session = request.session;
+      if (!session) {
+        done(null, payload);
+        return;
+      }
+      const sendCookie = (): void => {
+        const cookie = manager.setCookieHeader(session);
+        if (cookie !== undefined) reply.header('set-cookie', cookie);
+      };
+      if (!sessionStateOf(session).hasPendingWork()) {
+        sendCookie();
+        done(null, payload);
+        return;
+      }
+      manager.commit(session).then(
+        () => {
+          sendCookie();
+          done(null, payload);
+        },
+        (error: unknown) => {
+          let response: SessionErrorResponse;
+          try {
+            response = sessionErrorResponse(error);
+          } catch (unexpected) {
+            done(unexpected as Error);
+            return;
+          }
+          reply.removeHeader('set-cookie');
+          reply.removeHeader('content-length');
+          reply.code(response.status).headers(response.headers);
+          done(null, response.body);
+        },
+      );
+    },
+  );
+
+  const release = (request: FastifyRequest, _reply: FastifyReply, done: () => void): void => {
     const session = request.session;
-    if (!session) return payload;
-    try {
-      await manager.commit(session);
-    } catch (error) {
-      const response = sessionErrorResponse(error);
-      reply.removeHeader('set-cookie');
-      reply.removeHeader('content-length');
-      reply.code(response.status).headers(response.headers);
-      return response.body;
-    }
-    const cookie = manager.setCookieHeader(session);
-    if (cookie !== undefined) reply.header('set-cookie', cookie);
-    return payload;
-  });
-
-  const release = async (request: FastifyRequest): Promise<void> => {
-    if (request.session) await manager.release(request.session);
+    if (session && sessionStateOf(session).releaseLock) void manager.release(session).then(done);
+    else done();
   };
   fastify.addHook('onResponse', release);
-  fastify.addHook('onRequestAbort', release);
+  fastify.addHook('onRequestAbort', (request: FastifyRequest, done: () => void) =>
+    release(request, undefined as never, done),
+  );
   fastify.addHook('onClose', () => handle.close());
 }
 
