@@ -15,9 +15,10 @@ export interface SessionErrorResponse {
 /**
  * The response for a session failure. Store outages and lock timeouts are 503s with `Retry-After`:
  * the client may retry, the process keeps serving. Details (hosts, causes) go to the log, not to
- * the client. Anything else is a programming or deployment error and is rethrown.
+ * the client. Anything else (a programming error) gives `undefined`: the caller passes it on to the
+ * framework's own error handling.
  */
-export function sessionErrorResponse(error: unknown): SessionErrorResponse {
+export function sessionErrorResponse(error: unknown): SessionErrorResponse | undefined {
   if (error instanceof SessionStoreUnavailableError) {
     return json(503, { error: 'The session store is unavailable. Please retry shortly.', code: error.code });
   }
@@ -33,7 +34,7 @@ export function sessionErrorResponse(error: unknown): SessionErrorResponse {
       code: error.code,
     });
   }
-  throw error;
+  return undefined;
 }
 
 function json(status: number, payload: { error: string; code: string }): SessionErrorResponse {

@@ -101,16 +101,11 @@ function failCommit(res: ServerResponse, binding: Binding, error: unknown): void
     res.destroy(error instanceof Error ? error : new Error(String(error)));
     return;
   }
-  let response: ReturnType<typeof sessionErrorResponse>;
-  try {
-    response = sessionErrorResponse(error);
-  } catch {
-    response = {
-      status: 500,
-      headers: { 'content-type': 'text/plain; charset=utf-8' },
-      body: 'Internal Server Error',
-    };
-  }
+  const response = sessionErrorResponse(error) ?? {
+    status: 500,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+    body: 'Internal Server Error',
+  };
   binding.cookieWritten = true; // the session was not saved: no cookie for it
   for (const name of res.getHeaderNames()) res.removeHeader(name);
   res.statusCode = response.status;

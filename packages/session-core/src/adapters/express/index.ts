@@ -92,14 +92,9 @@ export function sessions(options?: SessionOptions): SessionMiddleware {
         }),
       )
       .catch((error: unknown) => {
-        let response: ReturnType<typeof sessionErrorResponse>;
-        try {
-          response = sessionErrorResponse(error);
-        } catch (unexpected) {
-          next(unexpected);
-          return;
-        }
-        res.writeHead(response.status, response.headers).end(response.body);
+        const response = sessionErrorResponse(error);
+        if (response) res.writeHead(response.status, response.headers).end(response.body);
+        else next(error);
       });
   };
 

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionOptions } from '../../config/session-config.js';
 import { type CookieOptions, parseCookies, serializeCookie } from '../../cookies/cookie-options.js';
 import { type Session, sessionStateOf } from '../../session.js';
-import { type SessionErrorResponse, sessionErrorResponse } from '../error-response.js';
+import { sessionErrorResponse } from '../error-response.js';
 import { isHttpsRequest } from '../is-https-request.js';
 import { createManagerHandle } from '../manager-handle.js';
 
@@ -79,11 +79,9 @@ export async function tina4Sessions(fastify: FastifyInstance, options: SessionOp
           done();
         },
         (error: unknown) => {
-          let response: SessionErrorResponse;
-          try {
-            response = sessionErrorResponse(error);
-          } catch (unexpected) {
-            done(unexpected as Error);
+          const response = sessionErrorResponse(error);
+          if (!response) {
+            done(error as Error);
             return;
           }
           reply.code(response.status).headers(response.headers).send(response.body);
@@ -120,11 +118,9 @@ export async function tina4Sessions(fastify: FastifyInstance, options: SessionOp
           done(null, payload);
         },
         (error: unknown) => {
-          let response: SessionErrorResponse;
-          try {
-            response = sessionErrorResponse(error);
-          } catch (unexpected) {
-            done(unexpected as Error);
+          const response = sessionErrorResponse(error);
+          if (!response) {
+            done(error as Error);
             return;
           }
           reply.removeHeader('set-cookie');

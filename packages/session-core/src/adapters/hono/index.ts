@@ -61,8 +61,10 @@ export function sessionMiddleware(options?: SessionOptions): SessionMiddlewareHa
   return Object.assign(middleware, { ready: handle.ready, close: handle.close });
 }
 
+/** The 503/500 for a session failure; anything else goes on to Hono's own error handling. */
 function errorResponse(c: Context, error: unknown): Response {
   const response = sessionErrorResponse(error);
+  if (!response) throw error;
   return c.body(response.body, response.status as 500 | 503, response.headers);
 }
 
