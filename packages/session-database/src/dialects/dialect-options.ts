@@ -1,0 +1,45 @@
+import type { SessionLogger } from '@tina4/session-core';
+import type { AnyKysely } from '../any-kysely.js';
+import type { ImportModule } from '../driver-loader.js';
+
+/** A Kysely instance a store opened, and how to let go of it. */
+export interface OpenedDatabase {
+  readonly db: AnyKysely;
+  /** Destroys the instance (or, for a shared SQLite file, stops using it). */
+  close(): Promise<void>;
+}
+
+/** An opened instance that nothing else shares. */
+export function ownInstance(db: AnyKysely): OpenedDatabase {
+  return { db, close: () => db.destroy() };
+}
+
+/** What every engine's Kysely factory receives besides the parsed URL. */
+export interface DialectOptions {
+  /** Imports the driver package (replaceable in tests). */
+  readonly load: ImportModule;
+  /** Where errors of idle pooled connections go: unhandled, they would crash the process. */
+  readonly logger: SessionLogger;
+  /** Most connections the store's own pool opens (default 10). */
+  readonly poolSize?: number;
+}
+
+export const DEFAULT_POOL_SIZE = 10;
+
+/**
+ * How long opening a connection may take. Drivers' defaults range from 10 s to forever (pg); an
+ * unreachable database should cost a request a prompt 503, not a hang.
+ */
+export const CONNECT_TIMEOUT_MS = 5000;
+
+/** A pool that reports background connection errors as an `'error'` event. */
+export interface ErrorEmitter {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** Logs idle-connection errors instead of letting an unhandled `'error'` event end the process. */
+export function reportPoolErrors(pool: ErrorEmitter, engine: string, logger: SessionLogger): void {
+  pool.on('error', (error) => {
+    logger.warn(`[tina4-session] ${engine} connection pool of the database store: ${error.message}`);
+  });
+}

@@ -1,0 +1,34 @@
+import { Kysely, MysqlDialect, type MysqlPool } from 'kysely';
+import type { ServerDatabaseUrl } from '../database-url.js';
+import { loadDriver } from '../driver-loader.js';
+import {
+  CONNECT_TIMEOUT_MS,
+  DEFAULT_POOL_SIZE,
+  type DialectOptions,
+  type OpenedDatabase,
+  ownInstance,
+} from './dialect-options.js';
+
+interface Mysql2 {
+  createPool(config: Record<string, unknown>): MysqlPool;
+}
+
+/** Kysely on `mysql2` for `mysql://` (and `mariadb://`) URLs. `?ssl=true` enables TLS. */
+export async function createMysqlKysely(
+  url: ServerDatabaseUrl,
+  options: DialectOptions,
+): Promise<OpenedDatabase> {
+  const mysql = await loadDriver<Mysql2>('mysql', 'mysql2', options.load);
+  const pool = mysql.createPool({
+    host: url.host,
+    port: url.port ?? 3306,
+    user: url.user,
+    password: url.password,
+    database: url.database,
+    connectionLimit: options.poolSize ?? DEFAULT_POOL_SIZE,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    charset: 'utf8mb4',
+    ssl: url.params.ssl === 'true' ? {} : undefined,
+  });
+  return ownInstance(new Kysely({ dialect: new MysqlDialect({ pool }) }));
+}

@@ -1,0 +1,3 @@
+import { describeSqlStoreOn } from './support/describe-sql-store.js';
+
+await describeSqlStoreOn('mariadb', 'MariaDB');
