@@ -32,14 +32,41 @@ export const DEFAULT_POOL_SIZE = 10;
  */
 export const CONNECT_TIMEOUT_MS = 5000;
 
-/** A pool that reports background connection errors as an `'error'` event. */
+/** A pool or connection that reports connection errors as an `'error'` event. */
 export interface ErrorEmitter {
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
+/**
+ * A pool that announces each new connection (pg's `'connect'`, mysql2's `'connection'`), whose own
+ * `'error'` events need a listener too.
+ */
+export interface ConnectionEmitter {
+  on(event: string, listener: (argument: never) => void): unknown;
+}
+
 /** Logs idle-connection errors instead of letting an unhandled `'error'` event end the process. */
 export function reportPoolErrors(pool: ErrorEmitter, engine: string, logger: SessionLogger): void {
-  pool.on('error', (error) => {
-    logger.warn(`[tina4-session] ${engine} connection pool of the database store: ${error.message}`);
-  });
+  pool.on('error', connectionErrorReporter(engine, logger));
+}
+
+/**
+ * {@link reportPoolErrors}, and a listener on every connection the pool opens. pg takes its own
+ * listener off a connection while a query runs on it, so a server that dies mid-query would
+ * otherwise crash the app instead of failing that request with a 503.
+ */
+export function reportConnectionErrors(
+  pool: ConnectionEmitter,
+  newConnectionEvent: 'connect' | 'connection',
+  engine: string,
+  logger: SessionLogger,
+): void {
+  const report = connectionErrorReporter(engine, logger);
+  pool.on('error', report);
+  pool.on(newConnectionEvent, (connection: ErrorEmitter) => connection.on('error', report));
+}
+
+function connectionErrorReporter(engine: string, logger: SessionLogger): (error: Error) => void {
+  return (error) =>
+    logger.warn(`[tina4-session] ${engine} connection of the database store: ${error.message}`);
 }

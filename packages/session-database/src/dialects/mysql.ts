@@ -3,10 +3,12 @@ import type { ServerDatabaseUrl } from '../database-url.js';
 import { loadDriver } from '../driver-loader.js';
 import {
   CONNECT_TIMEOUT_MS,
+  type ConnectionEmitter,
   DEFAULT_POOL_SIZE,
   type DialectOptions,
   type OpenedDatabase,
   ownInstance,
+  reportConnectionErrors,
 } from './dialect-options.js';
 
 interface Mysql2 {
@@ -30,5 +32,6 @@ export async function createMysqlKysely(
     charset: 'utf8mb4',
     ssl: url.params.ssl === 'true' ? {} : undefined,
   });
+  reportConnectionErrors(pool as MysqlPool & ConnectionEmitter, 'connection', 'MySQL', options.logger);
   return ownInstance(new Kysely({ dialect: new MysqlDialect({ pool }) }));
 }

@@ -3,15 +3,15 @@ import type { ServerDatabaseUrl } from '../database-url.js';
 import { loadDriver } from '../driver-loader.js';
 import {
   CONNECT_TIMEOUT_MS,
+  type ConnectionEmitter,
   DEFAULT_POOL_SIZE,
   type DialectOptions,
-  type ErrorEmitter,
   type OpenedDatabase,
   ownInstance,
-  reportPoolErrors,
+  reportConnectionErrors,
 } from './dialect-options.js';
 
-type PgPool = PostgresPool & ErrorEmitter;
+type PgPool = PostgresPool & ConnectionEmitter;
 interface Pg {
   Pool: new (config: Record<string, unknown>) => PgPool;
 }
@@ -32,7 +32,7 @@ export async function createPostgresKysely(
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     ssl: sslOption(url.params),
   });
-  reportPoolErrors(pool, 'PostgreSQL', options.logger);
+  reportConnectionErrors(pool, 'connect', 'PostgreSQL', options.logger);
   return ownInstance(new Kysely({ dialect: new PostgresDialect({ pool }) }));
 }
 
