@@ -35,5 +35,6 @@ export type {
   SessionStore,
   StoredSession,
 } from './store/session-store.js';
+export { type LockBackend, SharedSessionLocks } from './store/shared-session-locks.js';
 export { createFileStore, type FileStoreOptions } from './stores/file-store.js';
 export { createMemoryStore, type MemoryStoreEntry, type MemoryStoreOptions } from './stores/memory-store.js';

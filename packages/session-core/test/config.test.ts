@@ -93,6 +93,16 @@ describe('resolveSessionConfig', () => {
     );
   });
 
+  it('reads only the given variables when `env` is passed, not the process environment', () => {
+    process.env.TINA4_SESSION_TTL = '77';
+    try {
+      expect(fromEnv({}).ttlSeconds).toBe(3600);
+      expect(resolveSessionConfig({ envFile: false }).ttlSeconds).toBe(77);
+    } finally {
+      delete process.env.TINA4_SESSION_TTL;
+    }
+  });
+
   it('reads .env, lets the environment win over it, and code options win over both', () => {
     const directory = mkdtempSync(join(tmpdir(), 'tina4-env-'));
     const envFile = join(directory, '.env');

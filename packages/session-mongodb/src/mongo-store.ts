@@ -5,6 +5,7 @@ import {
   type SessionKey,
   type SessionLockOptions,
   type SessionStore,
+  SharedSessionLocks,
   type StoredSession,
 } from '@tina4/session-core';
 import { createMongoClient } from './create-client.js';
@@ -18,7 +19,7 @@ import {
 } from './mongo-connection.js';
 import { isDuplicateKeyError } from './mongo-errors.js';
 import type { MongoClientLike, MongoDbLike, SessionDocument } from './mongo-like-client.js';
-import { MongoSessionLocks } from './mongo-lock.js';
+import { MongoLockBackend } from './mongo-lock.js';
 import { ttlIndexOnFirstUse } from './ttl-index.js';
 
 export interface MongoStoreOptions {
@@ -87,12 +88,14 @@ function mongoStoreOn(
   const sessions = db.collection(collectionName);
   const createIndexes = options.createIndexes ?? true;
   const ready = ttlIndexOnFirstUse(sessions, createIndexes);
-  let locks: MongoSessionLocks | undefined;
+  let locks: SharedSessionLocks | undefined;
   // Set up on the first lock(): apps that do not lock get no locks collection.
-  const sessionLocks = (): MongoSessionLocks => {
+  const sessionLocks = (): SharedSessionLocks => {
     if (!locks) {
       const collection = db.collection(`${collectionName}_locks`);
-      locks = new MongoSessionLocks(collection, ttlIndexOnFirstUse(collection, createIndexes));
+      locks = new SharedSessionLocks(
+        new MongoLockBackend(collection, ttlIndexOnFirstUse(collection, createIndexes)),
+      );
     }
     return locks;
   };

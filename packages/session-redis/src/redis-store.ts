@@ -1,7 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import {
-  KeyedMutex,
-  pollForLock,
   type ReadOptions,
   type ReleaseSessionLock,
   type SessionChangeSet,
@@ -9,6 +6,7 @@ import {
   type SessionKey,
   type SessionLockOptions,
   type SessionStore,
+  SharedSessionLocks,
   type StoredSession,
 } from '@tina4/session-core';
 import type { RedisLikeClient } from './redis-like-client.js';
@@ -59,13 +57,17 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   const prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
   const timeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
   const name = options.name ?? 'redis';
-  // Requests of this process queue here before they contend for the Redis lock, so that they
-  // are served in arrival order rather than by whoever polls at the right moment.
-  const localLocks = new KeyedMutex();
-
   const hashKey = (key: SessionKey): string => `${prefix}{${key}}`;
   const lockKey = (key: SessionKey): string => `${hashKey(key)}:lock`;
   const answer = <T>(work: Promise<T>): Promise<T> => withDeadline(work, timeoutMs, `${name} did not answer`);
+  // SET NX PX takes a free lock; an expired one is gone by itself. The release is token-checked.
+  const locks = new SharedSessionLocks({
+    tryTake: async (key, token, leaseMs) =>
+      (await answer(client.set(lockKey(key), token, 'PX', leaseMs, 'NX'))) === 'OK',
+    release: async (key, token) => {
+      await answer(runScript(client, RELEASE_LOCK, [lockKey(key)], [token]));
+    },
+  });
 
   return {
     name,
@@ -106,29 +108,8 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       await answer(client.del(hashKey(key)));
     },
 
-    async lock(key: SessionKey, { waitMs, leaseMs }: SessionLockOptions): Promise<ReleaseSessionLock> {
-      const deadline = Date.now() + waitMs;
-      const releaseLocal = await localLocks.acquire(key, waitMs);
-      const token = randomBytes(16).toString('hex');
-      try {
-        await pollForLock(
-          async () => (await answer(client.set(lockKey(key), token, 'PX', leaseMs, 'NX'))) === 'OK',
-          Math.max(0, deadline - Date.now()),
-        );
-      } catch (error) {
-        await releaseLocal();
-        throw error;
-      }
-      let released = false;
-      return async () => {
-        if (released) return;
-        released = true;
-        try {
-          await answer(runScript(client, RELEASE_LOCK, [lockKey(key)], [token]));
-        } finally {
-          await releaseLocal();
-        }
-      };
+    lock(key: SessionKey, options: SessionLockOptions): Promise<ReleaseSessionLock> {
+      return locks.acquire(key, options);
     },
 
     async close(): Promise<void> {

@@ -139,7 +139,7 @@ const RECIPES: Record<BackendName, Recipe> = {
       .withStartupTimeout(STARTUP_TIMEOUT_MS)
       .start();
     const address = `${container.getHost()}:${container.getMappedPort(3050)}`;
-    return running(container, `firebird://SYSDBA:masterkey@${address}/var/lib/firebird/data/test.fdb`);
+    return running(container, `firebird://SYSDBA:masterkey@${address}//var/lib/firebird/data/test.fdb`);
   },
 
   async mssql() {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { SessionConfigError } from '../errors.js';
 import type { SessionStore } from '../store/session-store.js';
-import { loadEnvironment } from './env-file.js';
+import { loadEnvironment, readEnvFile } from './env-file.js';
 import { parseBoolean, parseChoice, parseNonEmpty, parsePositiveInteger } from './parse-setting.js';
 
 export const SESSION_BACKENDS = ['file', 'memory', 'redis', 'valkey', 'mongodb', 'database'] as const;
@@ -120,7 +120,7 @@ const MIN_SECRET_LENGTH = 16;
  */
 export function resolveSessionConfig(options: SessionOptions = {}): SessionConfig {
   const env = options.env
-    ? { ...loadEnvironment(options.envFile), ...options.env }
+    ? { ...(options.envFile === false ? {} : readEnvFile(options.envFile)), ...options.env }
     : loadEnvironment(options.envFile);
   const read = <T>(name: string, given: T | undefined, parse: (raw: string) => T): T | undefined => {
     if (given !== undefined) return given;
