@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { CookieJar } from './support/cookie-jar.js';
 import { freePort, startServer, stopServer, waitForOutput } from './support/server-process.js';
@@ -8,19 +11,51 @@ import { freePort, startServer, stopServer, waitForOutput } from './support/serv
  * `TINA4_SESSION_BACKEND=<name>` and the server's address, must answer the chapter's sequence.
  * Each backend runs when its test server is configured (TINA4_TEST_<NAME>_URL, as `.ci/run` sets it).
  */
-const BACKENDS: { name: string; urlVariable: string; env(url: string): Record<string, string> }[] = [
+interface Backend {
+  /** What the test is called. */
+  title: string;
+  /** The value of TINA4_SESSION_BACKEND. */
+  name: string;
+  /** The server's address, or why the test cannot run here. */
+  url(): string | { skip: string };
+  env(url: string): Record<string, string>;
+}
+
+const fromVariable = (variable: string) => (): string | { skip: string } =>
+  process.env[variable] ?? { skip: `${variable} is not set` };
+
+const BACKENDS: Backend[] = [
   {
+    title: 'redis',
     name: 'redis',
-    urlVariable: 'TINA4_TEST_REDIS_URL',
+    url: fromVariable('TINA4_TEST_REDIS_URL'),
     env: (url) => ({ TINA4_SESSION_URL: url, TINA4_SESSION_PREFIX: `cart-test-${randomUUID()}:` }),
   },
   {
+    title: 'valkey',
     name: 'valkey',
-    urlVariable: 'TINA4_TEST_VALKEY_URL',
+    url: fromVariable('TINA4_TEST_VALKEY_URL'),
     env: (url) => ({ TINA4_SESSION_URL: url, TINA4_SESSION_PREFIX: `cart-test-${randomUUID()}:` }),
   },
-  { name: 'mongodb', urlVariable: 'TINA4_TEST_MONGODB_URL', env: (url) => ({ TINA4_SESSION_URL: url }) },
-  { name: 'database', urlVariable: 'TINA4_TEST_POSTGRES_URL', env: (url) => ({ DATABASE_URL: url }) },
+  {
+    title: 'mongodb',
+    name: 'mongodb',
+    url: fromVariable('TINA4_TEST_MONGODB_URL'),
+    env: (url) => ({ TINA4_SESSION_URL: url }),
+  },
+  {
+    title: 'database with DATABASE_URL=postgres://…',
+    name: 'database',
+    url: fromVariable('TINA4_TEST_POSTGRES_URL'),
+    env: (url) => ({ DATABASE_URL: url }),
+  },
+  {
+    // SQLite needs no server: a database file of the test's own.
+    title: 'database with DATABASE_URL=sqlite:///…',
+    name: 'database',
+    url: () => `sqlite:///${join(mkdtempSync(join(tmpdir(), 'cart-sqlite-')), 'sessions.db')}`,
+    env: (url) => ({ DATABASE_URL: url }),
+  },
 ];
 
 const CHAPTER_CART =
@@ -29,15 +64,15 @@ const CHAPTER_CART =
   '"grand_total":289.97,"item_count":3}';
 
 for (const backend of BACKENDS) {
-  const url = process.env[backend.urlVariable];
-  if (!url) {
-    describe.skip(`TINA4_SESSION_BACKEND=${backend.name} (${backend.urlVariable} is not set)`, () => {
+  const url = backend.url();
+  if (typeof url !== 'string') {
+    describe.skip(`TINA4_SESSION_BACKEND=${backend.title} (${url.skip})`, () => {
       it('runs the curl sequence', () => {});
     });
     continue;
   }
 
-  describe(`TINA4_SESSION_BACKEND=${backend.name}`, () => {
+  describe(`TINA4_SESSION_BACKEND=${backend.title}`, () => {
     it("runs the chapter's curl sequence with no code change", async () => {
       const port = await freePort();
       const server = startServer({
