@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { storeComplianceSuite } from '@tina4/store-test-suite';
+// By path, not by package name: the suite depends on the core, and a dependency back would be a cycle.
+import { storeComplianceSuite } from '../../store-test-suite/src/index.js';
 import { generateSessionId, sessionKeyOf } from '../src/session-id.js';
 import { createMemoryStore, type MemoryStoreEntry } from '../src/stores/memory-store.js';
 
