@@ -1,11 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { watch } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { transformFile } from '@swc/core';
-import { storeComplianceSuite } from '@tina4/store-test-suite';
+import { storeComplianceSuite } from '../../store-test-suite/src/index.js';
 import { generateSessionId, sessionKeyOf } from '../src/session-id.js';
 import type { SessionStore } from '../src/store/session-store.js';
 import { createFileStore } from '../src/stores/file-store.js';
@@ -242,6 +243,118 @@ describe('file store', () => {
       ),
     );
     expect(Object.keys((await readRecord(directory, key))!.fields)).toHaveLength(90);
+  });
+
+  it('creates its directory again when it is removed while the store runs', async () => {
+    const directory = newDirectory();
+    const store = open({ directory });
+    const key = newKey();
+    await store.write(key, setFields({ a: '1' }), 60);
+    await rm(directory, { recursive: true });
+    expect(await store.read(key)).toBeUndefined();
+    await store.write(key, setFields({ b: '2' }), 60);
+    expect((await stat(directory)).mode & 0o777).toBe(0o700);
+    expect((await store.read(key))?.fields).toEqual({ b: '2' });
+    const release = await store.lock!(key, { waitMs: 1000, leaseMs: 5000 });
+    await rm(directory, { recursive: true });
+    await release(); // its file went with the directory: not an error
+    await (await store.lock!(key, { waitMs: 1000, leaseMs: 5000 }))();
+  });
+
+  describe('changes of one session that queue up (group commit)', () => {
+    it('are applied in order, each on top of the one before', async () => {
+      const store = open();
+      const [recreated, destroyed, touched] = [newKey(), newKey(), newKey()];
+      await store.write(destroyed, setFields({ old: '1' }), 60);
+      await Promise.all([
+        // A write after a destroy recreates the record, from nothing.
+        store.write(recreated, setFields({ a: '1' }), 60),
+        store.destroy(recreated),
+        store.write(recreated, setFields({ b: '2' }), 60),
+        // A destroy after a write wins.
+        store.write(destroyed, setFields({ a: '1' }), 60),
+        store.destroy(destroyed),
+        // A touch does not create a record, but extends the one a write before it made.
+        store.touch(touched, 600),
+        store.write(touched, { replace: false, set: { a: '1', b: '2' }, delete: [] }, 60),
+        store.write(touched, { replace: false, set: { c: '3' }, delete: ['a'] }, 60),
+        store.touch(touched, 600),
+      ]);
+      expect((await store.read(recreated))?.fields).toEqual({ b: '2' });
+      expect(await store.read(destroyed)).toBeUndefined();
+      const record = await store.read(touched);
+      expect(record?.fields).toEqual({ b: '2', c: '3' });
+      expect(record!.expiresAt - Date.now()).toBeGreaterThan(500_000);
+    });
+
+    it('are committed with one temporary file and one rename', async () => {
+      const directory = newDirectory();
+      const store = open({ directory });
+      const key = newKey();
+      await store.write(key, setFields({ first: '1' }), 60); // creates the directory to watch
+      const temporaryFiles = new Set<string>();
+      const watcher = watch(directory, (_event, name) => {
+        if (name?.endsWith('.tmp')) temporaryFiles.add(name);
+      });
+      try {
+        await Promise.all(
+          Array.from({ length: 20 }, (_, index) => store.write(key, setFields({ [`f${index}`]: '1' }), 60)),
+        );
+        const deadline = Date.now() + 2000;
+        while (temporaryFiles.size === 0 && Date.now() < deadline) await sleep(10);
+        await sleep(50);
+      } finally {
+        watcher.close();
+      }
+      expect(temporaryFiles.size).toBe(1);
+      expect(Object.keys((await readRecord(directory, key))!.fields)).toHaveLength(21);
+    });
+
+    it('wait together for a lock that another process holds, then commit together', async () => {
+      const directory = newDirectory();
+      const store = open({ directory });
+      const key = newKey();
+      await store.write(key, setFields({ before: '1' }), 60);
+      const lockPath = join(directory, `${key}.lock`);
+      await writeFile(lockPath, JSON.stringify({ expiresAt: Date.now() + 60_000, token: 'other' }));
+
+      let settled = 0;
+      const writes = Array.from({ length: 10 }, (_, index) =>
+        store.write(key, setFields({ [`f${index}`]: '1' }), 60).finally(() => settled++),
+      );
+      await sleep(150);
+      const late = store.write(key, setFields({ late: '1' }), 60).finally(() => settled++);
+      await sleep(100);
+      expect(settled).toBe(0);
+      expect((await readRecord(directory, key))?.fields).toEqual({ before: '1' });
+
+      await rm(lockPath);
+      await Promise.all([...writes, late]);
+      expect(Object.keys((await readRecord(directory, key))!.fields).sort()).toEqual(
+        ['before', 'late', ...Array.from({ length: 10 }, (_, index) => `f${index}`)].sort(),
+      );
+      expect(await readdir(directory)).toEqual([`${key}.json`]);
+    });
+
+    it('fail together when their commit fails, and leave nothing behind', async () => {
+      const directory = newDirectory();
+      const store = open({ directory });
+      const key = newKey();
+      await mkdir(join(directory, `${key}.json`), { recursive: true });
+      const outcomes = await Promise.allSettled([
+        store.write(key, setFields({ a: '1' }), 60),
+        store.touch(key, 60),
+        store.write(key, setFields({ b: '1' }), 60),
+      ]);
+      for (const outcome of outcomes) {
+        expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'EISDIR' } });
+      }
+      expect(await readdir(directory)).toEqual([`${key}.json`]);
+      // The next change of the key is a batch of its own.
+      await rm(join(directory, `${key}.json`), { recursive: true });
+      await store.write(key, setFields({ c: '1' }), 60);
+      expect((await store.read(key))?.fields).toEqual({ c: '1' });
+    });
   });
 
   describe('across processes', () => {

@@ -1,8 +1,6 @@
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SessionLogger } from '../config/session-config.js';
 import { SessionConfigError } from '../errors.js';
-import { applyChangeSet } from '../store/apply-change-set.js';
 import type {
   ReleaseSessionLock,
   SessionChangeSet,
@@ -17,10 +15,17 @@ import {
   sessionFilePath,
   WRITE_LOCK_SUFFIX,
 } from './file/file-names.js';
-import { removeFile } from './file/file-system.js';
+import { applyFileOperations, type FileOperation } from './file/file-operations.js';
+import { removeFileSync } from './file/file-system.js';
 import { SessionLocks, WriteLocks } from './file/process-locks.js';
 import { startReaper } from './file/reaper.js';
-import { readSessionFile, type SessionRecord, writeSessionFile } from './file/session-file.js';
+import {
+  readSessionFile,
+  readSessionFileSync,
+  type StoredRecord,
+  writeSessionFileSync,
+} from './file/session-file.js';
+import { WriteBatcher } from './file/write-batcher.js';
 
 export interface FileStoreOptions {
   /** Directory of the session files; created (mode 0700) when missing. `TINA4_SESSION_PATH`. */
@@ -37,9 +42,14 @@ export interface FileStoreOptions {
  *
  * Several processes may share the directory (a cluster on one machine): a write reads, merges and
  * atomically replaces the file under an exclusive lock file, so concurrent requests of one session
- * that change different fields both survive, within a process and across processes. Not for
- * network filesystems whose exclusive create is not atomic (old NFS); use a server-backed store
- * across machines.
+ * that change different fields both survive, within a process and across processes. Changes of one
+ * session that arrive together in this process are committed together: one lock, one read, one
+ * replaced file for all of them (see WriteBatcher).
+ *
+ * The small session and lock files are read and written with synchronous calls, which take
+ * microseconds on a local disk (see `file/session-file.ts` for why): keep the directory on a local
+ * disk, not a network filesystem, where each call could block the process and whose exclusive
+ * create may not be atomic (old NFS). Use a server-backed store across machines.
  */
 export function createFileStore(options: FileStoreOptions): SessionStore {
   if (typeof options.directory !== 'string' || options.directory.trim() === '') {
@@ -64,28 +74,30 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
     );
   };
 
-  /** The live record in a session file: missing, expired and corrupt records are all `undefined`. */
-  const load = async (path: string): Promise<SessionRecord | undefined> => {
-    const record = await readSessionFile(path);
-    if (record === 'corrupt') {
-      reportCorrupt(path);
-      return undefined;
-    }
-    return record && record.expiresAt > Date.now() ? record : undefined;
+  /** The stored record, with a corrupt file reported. */
+  const readStored = (path: string): StoredRecord => {
+    const stored = readSessionFileSync(path);
+    if (stored === 'corrupt') reportCorrupt(path);
+    return stored;
   };
 
-  /** Runs `work` on a session's file under its write lock; creates the directory first. */
-  const withWriteLock = async (key: SessionKey, work: (path: string) => Promise<void>): Promise<void> => {
-    const path = pathOf(key, SESSION_SUFFIX);
-    await mkdir(directory, { recursive: true, mode: 0o700 });
-    await writeLocks.run(key, pathOf(key, WRITE_LOCK_SUFFIX), () => work(path));
-  };
-
-  /** A file that the reaper must leave alone: absent, or a record that has not expired. */
-  const isKept = async (path: string): Promise<boolean> => {
-    const record = await readSessionFile(path);
-    if (record === 'corrupt') reportCorrupt(path);
-    return record === undefined || (record !== 'corrupt' && record.expiresAt > Date.now());
+  // Every change of a session file (write, touch, destroy, the reaper's removal) goes through the
+  // batcher: changes of one key that queue up are applied together, in order, under one lock.
+  const batcher = new WriteBatcher<FileOperation>({
+    lock: (key) => writeLocks.take(pathOf(key, WRITE_LOCK_SUFFIX)),
+    commit(key, operations) {
+      const path = pathOf(key, SESSION_SUFFIX);
+      const outcome = applyFileOperations(readStored(path), operations, Date.now());
+      if (outcome.action === 'none') return;
+      if (outcome.action === 'replace') writeSessionFileSync(path, outcome.record);
+      else removeFileSync(path);
+      reportedCorrupt.delete(path);
+    },
+  });
+  /** Submits a change of `key`; a key that is not a SHA-256 hex digest is refused before it queues. */
+  const change = async (key: SessionKey, operation: FileOperation): Promise<void> => {
+    pathOf(key, SESSION_SUFFIX);
+    return batcher.submit(key, operation);
   };
 
   const reaper = startReaper({
@@ -93,13 +105,13 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
     intervalMs: options.reapIntervalMs ?? 10 * 60_000,
     logger,
     async reapSession(key) {
-      // A look without the lock first: most files are live and need no lock at all.
-      if (await isKept(pathOf(key, SESSION_SUFFIX))) return;
-      await withWriteLock(key, async (path) => {
-        if (await isKept(path)) return; // written again meanwhile
-        await removeFile(path);
-        reportedCorrupt.delete(path);
-      });
+      // A look without the lock first (and without blocking): most files are live and need no lock.
+      const path = pathOf(key, SESSION_SUFFIX);
+      const stored = await readSessionFile(path);
+      if (stored === 'corrupt') reportCorrupt(path);
+      else if (stored === undefined || stored.expiresAt > Date.now()) return;
+      // Under the lock, the batch looks again: the session may have been written meanwhile.
+      await batcher.submit(key, { kind: 'reap' });
     },
   });
 
@@ -107,38 +119,27 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
     name: 'file',
 
     async read(key: SessionKey): Promise<StoredSession | undefined> {
-      const record = await load(pathOf(key, SESSION_SUFFIX));
-      return record && { fields: record.fields, expiresAt: record.expiresAt };
+      const stored = readStored(pathOf(key, SESSION_SUFFIX));
+      return stored && stored !== 'corrupt' && stored.expiresAt > Date.now()
+        ? { fields: stored.fields, expiresAt: stored.expiresAt }
+        : undefined;
     },
 
-    async write(key: SessionKey, changes: SessionChangeSet, ttlSeconds: number): Promise<void> {
-      await withWriteLock(key, async (path) => {
-        const fields = applyChangeSet((await load(path))?.fields, changes);
-        await writeSessionFile(path, { expiresAt: Date.now() + ttlSeconds * 1000, fields });
-        reportedCorrupt.delete(path);
-      });
+    write(key: SessionKey, changes: SessionChangeSet, ttlSeconds: number): Promise<void> {
+      return change(key, { kind: 'write', changes, ttlSeconds });
     },
 
-    async touch(key: SessionKey, ttlSeconds: number): Promise<void> {
-      await withWriteLock(key, async (path) => {
-        const record = await load(path);
-        if (record)
-          await writeSessionFile(path, { expiresAt: Date.now() + ttlSeconds * 1000, fields: record.fields });
-      });
+    touch(key: SessionKey, ttlSeconds: number): Promise<void> {
+      return change(key, { kind: 'touch', ttlSeconds });
     },
 
-    async destroy(key: SessionKey): Promise<void> {
-      // Under the write lock, so that a write in flight cannot bring the record back after it is gone.
-      await withWriteLock(key, async (path) => {
-        await removeFile(path);
-        reportedCorrupt.delete(path);
-      });
+    destroy(key: SessionKey): Promise<void> {
+      // Queued behind the writes before it, so that none of them can bring the record back.
+      return change(key, { kind: 'destroy' });
     },
 
     async lock(key: SessionKey, options: SessionLockOptions): Promise<ReleaseSessionLock> {
-      const lockPath = pathOf(key, SESSION_LOCK_SUFFIX);
-      await mkdir(directory, { recursive: true, mode: 0o700 });
-      return sessionLocks.take(key, lockPath, options);
+      return sessionLocks.take(key, pathOf(key, SESSION_LOCK_SUFFIX), options);
     },
 
     close: () => reaper.stop(),

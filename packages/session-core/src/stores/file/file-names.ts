@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { sep } from 'node:path';
 
 /**
  * The files the file store keeps per session, all named by the session key:
@@ -17,8 +17,9 @@ const KEY_PATTERN = /^[0-9a-f]{64}$/;
 export const SESSION_FILE_PATTERN = /^([0-9a-f]{64})\.json$/;
 
 /**
- * The path of one of a session's files. Keys are SHA-256 hex digests; anything else is refused so
- * that no key can name a path outside the directory (`../`, `/etc/...`).
+ * The path of one of a session's files in `directory` (an absolute, resolved path). Keys are
+ * SHA-256 hex digests; anything else is refused so that no key can name a path outside the
+ * directory (`../`, `/etc/...`).
  */
 export function sessionFilePath(directory: string, key: string, suffix: string): string {
   if (!KEY_PATTERN.test(key)) {
@@ -27,5 +28,6 @@ export function sessionFilePath(directory: string, key: string, suffix: string):
       `The file store takes session keys of 64 lowercase hex characters (sessionKeyOf(id)); got ${typeof key === 'string' ? `a string of ${key.length} characters` : typeof key}.`,
     );
   }
-  return join(directory, key + suffix);
+  // Concatenated rather than join()ed (on every request): the store's directory is already resolve()d.
+  return directory.endsWith(sep) ? directory + key + suffix : directory + sep + key + suffix;
 }

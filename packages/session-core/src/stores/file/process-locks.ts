@@ -5,53 +5,50 @@ import type { ReleaseSessionLock, SessionLockOptions } from '../../store/session
 import { acquireLockFile, type ReleaseLockFile } from './lock-file.js';
 
 /**
- * A write holds its lock for milliseconds; a lock older than this belongs to a process that died
- * mid-write and is taken over.
+ * A write holds its lock for well under a millisecond (one synchronous read, write and rename); a
+ * lock older than this belongs to a process that died or hung mid-write and is taken over.
  */
 const WRITE_LEASE_MS = 10_000;
 /** Longer than the lease, so that a dead writer's lock is always taken over before a write gives up. */
 const WRITE_LOCK_WAIT_MS = 15_000;
 
 /**
- * The locks that make read-modify-write of a session file safe: this process's writes of one key
- * queue in a {@link KeyedMutex} (so that they do not poll the lock file against each other), and
- * the one at the head of the queue takes the `<key>.lock` file that other processes also respect.
+ * The `<key>.lock` files that make read-modify-write of a session file safe across processes. This
+ * process's own changes of a key are queued (and batched) by the store's WriteBatcher before they
+ * get here, so they never poll the lock file against each other.
  */
 export class WriteLocks {
-  readonly #queue = new KeyedMutex();
   /** Lock files of this process that could not be removed (the disk failed mid-write), by path. */
   readonly #leftBehind = new Map<string, ReleaseLockFile>();
 
   constructor(readonly logger: SessionLogger) {}
 
-  async run<T>(key: string, lockPath: string, work: () => Promise<T>): Promise<T> {
-    const releaseTurn = await this.#queue.acquire(key, WRITE_LOCK_WAIT_MS).catch(writeLockFailure(lockPath));
-    try {
-      // Our own lock file from a failed release: remove it now rather than wait out its lease.
-      await this.#removeLeftBehind(lockPath);
-      const releaseFile = await acquireLockFile(lockPath, WRITE_LOCK_WAIT_MS, WRITE_LEASE_MS).catch(
-        writeLockFailure(lockPath),
-      );
+  /**
+   * Takes the lock file at `lockPath`. The release it resolves to never throws: the change is
+   * done by then, so a lock file that cannot be removed is logged and removed by the next take.
+   */
+  async take(lockPath: string): Promise<() => void> {
+    // Our own lock file from a failed release: remove it now rather than wait out its lease.
+    this.#removeLeftBehind(lockPath);
+    const releaseFile = await acquireLockFile(lockPath, WRITE_LOCK_WAIT_MS, WRITE_LEASE_MS).catch(
+      writeLockFailure(lockPath),
+    );
+    return () => {
       try {
-        return await work();
-      } finally {
-        await releaseFile().catch((error: unknown) => {
-          // The work is done; the next write of this key retries the removal first.
-          this.#leftBehind.set(lockPath, releaseFile);
-          const reason = error instanceof Error ? error.message : String(error);
-          this.logger.warn(`[tina4-session] file store: could not remove ${lockPath}: ${reason}`);
-        });
+        releaseFile();
+      } catch (error) {
+        this.#leftBehind.set(lockPath, releaseFile);
+        const reason = error instanceof Error ? error.message : String(error);
+        this.logger.warn(`[tina4-session] file store: could not remove ${lockPath}: ${reason}`);
       }
-    } finally {
-      await releaseTurn();
-    }
+    };
   }
 
-  async #removeLeftBehind(lockPath: string): Promise<void> {
+  #removeLeftBehind(lockPath: string): void {
     const release = this.#leftBehind.get(lockPath);
     if (!release) return;
     try {
-      await release();
+      release();
       this.#leftBehind.delete(lockPath);
     } catch {
       // Still failing: taking the lock below fails or waits, as for any other process's lock.
@@ -86,7 +83,7 @@ export class SessionLocks {
       if (released) return;
       released = true;
       try {
-        await releaseFile();
+        releaseFile();
       } finally {
         await releaseTurn();
       }

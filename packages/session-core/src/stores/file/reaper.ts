@@ -1,5 +1,6 @@
 import { opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { SessionLogger } from '../../config/session-config.js';
 import { SESSION_FILE_PATTERN, SESSION_LOCK_SUFFIX, TEMP_SUFFIX, WRITE_LOCK_SUFFIX } from './file-names.js';
 import { errorCode, removeFile } from './file-system.js';
@@ -27,8 +28,10 @@ export interface Reaper {
  * Cleans the store's directory every `intervalMs`, off the request path: expired and corrupt
  * session files, temporary files of writes that died, and locks of processes that died. The timer
  * is unref()'d so that it never keeps a process alive; a pass walks the directory with an async
- * iterator, one entry at a time, so requests keep being served while it runs. Problems are logged
- * (one line per pass), never thrown.
+ * iterator, one entry at a time, and gives the event loop a turn after each entry: what it does per
+ * file is a few short calls (some synchronous, like the store's own critical sections), so requests
+ * keep being served however large the directory is. Problems are logged (one line per pass), never
+ * thrown.
  */
 export function startReaper(options: ReaperOptions): Reaper {
   let stopped = false;
@@ -62,6 +65,9 @@ async function reapDirectory(options: ReaperOptions, isStopped: () => boolean): 
         failures++;
         firstFailure ??= error;
       }
+      // The iterator hands out buffered entries, and some entries cost only synchronous calls:
+      // without a turn per entry, a large directory could hold the event loop for a long time.
+      await nextTurn();
     }
   } catch (error) {
     // No directory yet: nothing was ever written, nothing to reap.
@@ -86,7 +92,7 @@ async function reapEntry(options: ReaperOptions, name: string): Promise<void> {
   if (name.endsWith(TEMP_SUFFIX)) {
     if (await isOlderThan(path, ABANDONED_TEMP_MS)) await removeFile(path);
   } else if (name.endsWith(WRITE_LOCK_SUFFIX) || name.endsWith(SESSION_LOCK_SUFFIX)) {
-    await removeLockIfStale(path, ABANDONED_LOCK_GRACE_MS);
+    removeLockIfStale(path, ABANDONED_LOCK_GRACE_MS);
   }
 }
 
