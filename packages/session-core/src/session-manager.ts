@@ -104,8 +104,10 @@ export class SessionManager implements SessionHost {
   /** Persists what the session's request changed. Concurrent calls for one request run in turn. */
   commit(sessionOrState: Session | SessionState): Promise<void> {
     const state = sessionOrState instanceof SessionState ? sessionOrState : sessionStateOf(sessionOrState);
-    const next = state.commitChain.then(() => this.#flush(state));
-    state.commitChain = next.catch(() => {});
+    const flush = (): Promise<void> => this.#flush(state);
+    // The first commit of a request (nearly always the only one) starts at once; later ones queue.
+    const next = state.commitTail ? state.commitTail.then(flush, flush) : flush();
+    state.commitTail = next;
     return next;
   }
 

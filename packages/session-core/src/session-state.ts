@@ -35,7 +35,7 @@ export class SessionState {
   /** Whether the request arrived over HTTPS (for `TINA4_SESSION_SECURE=auto`). */
   https = false;
   /** Serialises commits of this request (a handler's `save()` and the automatic one). */
-  commitChain: Promise<void> = Promise.resolve();
+  commitTail: Promise<void> | undefined;
 
   adopt(id: string, key: string, fields: SessionFields): void {
     this.id = id;

@@ -63,13 +63,25 @@ function endAfterCommit(this: BoundResponse, ...args: unknown[]): ServerResponse
   if (!state.hasPendingWork() && !state.releaseLock) return end.apply(this, args);
 
   const { manager, session } = binding;
-  manager
-    .commit(session)
-    .then(
-      () => end.apply(this, args),
-      (error: unknown) => failCommit(this, binding, error),
-    )
-    .finally(() => manager.release(session));
+  const releaseLock = (): void => {
+    if (state.releaseLock) void manager.release(session);
+  };
+  manager.commit(session).then(
+    () => {
+      try {
+        end.apply(this, args);
+      } finally {
+        releaseLock();
+      }
+    },
+    (error: unknown) => {
+      try {
+        failCommit(this, binding, error);
+      } finally {
+        releaseLock();
+      }
+    },
+  );
   return this;
 }
 

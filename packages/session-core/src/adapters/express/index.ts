@@ -83,19 +83,17 @@ export function sessions(options?: SessionOptions): SessionMiddleware {
       return;
     }
 
-    handle.ready
-      .then((manager) =>
-        manager.load(cookies, { https: requestIsHttps(req, manager.config.trustProxy) }).then((session) => {
-          request.session = session;
-          commitBeforeHeaders(res, session, manager);
-          next();
-        }),
-      )
-      .catch((error: unknown) => {
-        const response = sessionErrorResponse(error);
-        if (response) res.writeHead(response.status, response.headers).end(response.body);
-        else next(error);
+    const load = (manager: SessionManager): Promise<void> =>
+      manager.load(cookies, { https: requestIsHttps(req, manager.config.trustProxy) }).then((session) => {
+        request.session = session;
+        commitBeforeHeaders(res, session, manager);
+        next();
       });
+    (ready ? load(ready) : handle.ready.then(load)).catch((error: unknown) => {
+      const response = sessionErrorResponse(error);
+      if (response) res.writeHead(response.status, response.headers).end(response.body);
+      else next(error);
+    });
   };
 
   return Object.assign(middleware, { ready: handle.ready, close: handle.close });
