@@ -1,22 +1,26 @@
 import {
-  applyChangeSet,
   type SessionChangeSet,
   SessionConfigError,
   type SessionKey,
   type SessionLogger,
   type SessionStore,
+  SharedSessionLocks,
   type StoredSession,
 } from '@tina4/session-core';
+import { sql } from 'kysely';
 import type { AnyKysely } from './any-kysely.js';
 import type { DatabaseEngine } from './database-url.js';
 import type { ImportModule } from './driver-loader.js';
 import { openDatabase } from './open-database.js';
+import { prepareQuery } from './prepared-query.js';
 import { startReaper } from './reaper.js';
-import { createSessionLocker } from './session-lock.js';
+import { SqlLockBackend } from './session-lock.js';
 import { ensureSessionSchema } from './session-schema.js';
 import { DEFAULT_TABLE, sessionTables } from './session-tables.js';
-import { decodeFields, encodeFields } from './stored-fields.js';
-import { inWriteTransaction, retryOnConflict, selectForUpdate } from './write-transaction.js';
+import { decodeFields } from './stored-fields.js';
+import { createSessionUpsert } from './upsert/create-upsert.js';
+import { WriteCoalescer } from './write-coalescer.js';
+import { retryOnConflict, type SessionRow, writeInTransaction } from './write-transaction.js';
 
 export interface DatabaseStoreOptions {
   /**
@@ -46,10 +50,11 @@ export const DEFAULT_REAP_INTERVAL_MS = 300_000;
 
 /**
  * Sessions in a SQL database through Kysely: SQLite, PostgreSQL, MySQL/MariaDB, SQL Server and
- * Firebird. The tables are created on first use. A write applies its change set in one
- * transaction that locks the session's row, so concurrent requests that change different fields
- * all survive; `lock()` holds across processes; expired rows are never returned and are deleted
- * in the background.
+ * Firebird. The tables are created on first use. A write applies its change set atomically —
+ * one upsert that merges in the database on SQLite, PostgreSQL and MySQL/MariaDB, a transaction
+ * that locks the session's row on SQL Server and Firebird — so concurrent requests that change
+ * different fields all survive; `lock()` holds across processes; expired rows are never returned
+ * and are deleted in the background.
  *
  * @throws {@link SessionConfigError} for a missing or unsupported URL, a bad table name or setting.
  * @throws {@link SessionBackendNotInstalledError} when the engine's driver package is not installed.
@@ -96,71 +101,85 @@ export async function createDatabaseStore(options: DatabaseStoreOptions): Promis
     probability: reapProbability,
     logger,
   });
-  const takeLock = createSessionLocker(db, lock);
+  const locks = new SharedSessionLocks(new SqlLockBackend(db, lock));
   let closed = false;
+
+  // The hot statements are compiled once (see prepared-query.ts).
+  const selectLive = prepareQuery<'key' | 'now', SessionRow>(
+    db,
+    (param) => sql`select ${sql.ref('data')}, ${sql.ref('expires_at')} from ${sql.table(session)}
+      where ${sql.ref('session_key')} = ${param('key')} and ${sql.ref('expires_at')} > ${param('now')}`,
+  );
+  const extendLive = prepareQuery<'key' | 'now' | 'expiresAt'>(
+    db,
+    (param) => sql`update ${sql.table(session)} set ${sql.ref('expires_at')} = ${param('expiresAt')}
+      where ${sql.ref('session_key')} = ${param('key')} and ${sql.ref('expires_at')} > ${param('now')}`,
+  );
+  // Undefined on SQL Server and Firebird, and from the first write a server refuses it (an old version) on.
+  let upsert = createSessionUpsert(db, engine, session);
+
+  /** One attempt at a write: the engine's upsert when it can take it, else the transactional path. */
+  const writeOnce = async (key: SessionKey, changes: SessionChangeSet, ttlSeconds: number): Promise<void> => {
+    const statement = upsert;
+    if (statement?.accepts(changes)) {
+      const now = Date.now();
+      try {
+        await statement.apply(key, changes, now + ttlSeconds * 1000, now);
+        return;
+      } catch (error) {
+        if (statement.isUnsupported(error)) {
+          upsert = undefined;
+          logger.warn(
+            `The ${engine} database refused the session store's one-statement write ` +
+              `(${error instanceof Error ? error.message : String(error)}); it is probably older than the ` +
+              'store needs for it (PostgreSQL 9.5, MySQL 5.7.22, MariaDB 10.2.25, SQLite 3.24). ' +
+              'Writes use a transaction from now on, which is slower but equivalent.',
+          );
+        } else if (!statement.isUnmergeable(error)) {
+          throw error;
+        }
+        // Unmergeable: stored data the engine's JSON cannot parse; the transactional path reports
+        // it if it is not a JSON object of fields at all.
+      }
+    }
+    await writeInTransaction(db, engine, session, key, changes, ttlSeconds);
+  };
+  const coalescer = new WriteCoalescer((key, changes, ttlSeconds) =>
+    retryOnConflict(() => writeOnce(key, changes, ttlSeconds)),
+  );
 
   return {
     name: 'database',
 
     async read(key: SessionKey): Promise<StoredSession | undefined> {
       await ready();
-      const row = await db
-        .selectFrom(session)
-        .select(['data', 'expires_at'])
-        .where('session_key', '=', key)
-        .where('expires_at', '>', Date.now())
-        .executeTakeFirst();
+      const [row] = (await selectLive.run({ key, now: Date.now() })).rows;
       return row && { fields: decodeFields(row.data, session), expiresAt: Number(row.expires_at) };
     },
 
     async write(key: SessionKey, changes: SessionChangeSet, ttlSeconds: number): Promise<void> {
       await ready();
-      await retryOnConflict(() =>
-        inWriteTransaction(db, engine, async (trx) => {
-          const now = Date.now();
-          const row = await selectForUpdate(trx, engine, session, key);
-          // An expired row that has not been reaped yet is a dead session: start from nothing. A
-          // replacing write needs no old data (and so also repairs a row whose data is unreadable).
-          const live = row && !changes.replace && Number(row.expires_at) > now;
-          const current = live ? decodeFields(row.data, session) : undefined;
-          const values = {
-            data: encodeFields(applyChangeSet(current, changes)),
-            expires_at: now + ttlSeconds * 1000,
-          };
-          if (row) {
-            await trx.updateTable(session).set(values).where('session_key', '=', key).execute();
-          } else {
-            // A concurrent first write may insert the same key first: the unique violation
-            // rolls this transaction back and retryOnConflict runs it again, now as an update.
-            await trx
-              .insertInto(session)
-              .values({ session_key: key, ...values })
-              .execute();
-          }
-        }),
-      );
+      await coalescer.write(key, changes, ttlSeconds);
       reaper.afterWrite();
     },
 
     async touch(key: SessionKey, ttlSeconds: number): Promise<void> {
       await ready();
       const now = Date.now();
-      await db
-        .updateTable(session)
-        .set({ expires_at: now + ttlSeconds * 1000 })
-        .where('session_key', '=', key)
-        .where('expires_at', '>', now)
-        .execute();
+      await extendLive.run({ key, now, expiresAt: now + ttlSeconds * 1000 });
     },
 
     async destroy(key: SessionKey): Promise<void> {
       await ready();
+      // A write of this process submitted before must not land after the delete and bring the
+      // session back.
+      await coalescer.settled(key);
       await db.deleteFrom(session).where('session_key', '=', key).execute();
     },
 
     async lock(key, lockOptions) {
       await ready();
-      return takeLock(key, lockOptions);
+      return locks.acquire(key, lockOptions);
     },
 
     async close(): Promise<void> {

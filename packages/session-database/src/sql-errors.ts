@@ -3,7 +3,7 @@
  * pg (`code`: SQLSTATE), mysql2 (`errno`), tedious (`number`), node-firebird (`gdscode`) and
  * better-sqlite3 (`code`: `SQLITE_*`). Everything else propagates.
  */
-interface DriverError {
+export interface DriverError {
   readonly code?: unknown;
   readonly errno?: unknown;
   readonly number?: unknown;
@@ -11,11 +11,14 @@ interface DriverError {
   readonly message?: unknown;
 }
 
-const fields = (error: unknown): DriverError => (typeof error === 'object' && error !== null ? error : {});
+/** The driver's error fields, whatever was thrown (an empty record for a non-object). */
+export function driverError(error: unknown): DriverError {
+  return typeof error === 'object' && error !== null ? error : {};
+}
 
 /** A duplicate primary key: someone else inserted the same key first. */
 export function isUniqueViolation(error: unknown): boolean {
-  const { code, errno, number, gdscode } = fields(error);
+  const { code, errno, number, gdscode } = driverError(error);
   return (
     code === '23505' || // PostgreSQL unique_violation
     errno === 1062 || // MySQL ER_DUP_ENTRY
@@ -33,7 +36,7 @@ export function isUniqueViolation(error: unknown): boolean {
  * deadlock, a serialization failure, or (Firebird) an update conflict.
  */
 export function isTransactionConflict(error: unknown): boolean {
-  const { code, errno, number, gdscode } = fields(error);
+  const { code, errno, number, gdscode } = driverError(error);
   return (
     code === '40001' ||
     code === '40P01' || // PostgreSQL serialization_failure / deadlock_detected
@@ -48,7 +51,7 @@ export function isTransactionConflict(error: unknown): boolean {
 
 /** A CREATE TABLE/INDEX that lost a race against another process creating the same object. */
 export function isAlreadyExists(error: unknown): boolean {
-  const { code, errno, number, gdscode, message } = fields(error);
+  const { code, errno, number, gdscode, message } = driverError(error);
   return (
     code === '42P07' ||
     code === '42710' || // PostgreSQL duplicate_table / duplicate_object

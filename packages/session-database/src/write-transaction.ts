@@ -1,13 +1,53 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { applyChangeSet, type SessionChangeSet, type SessionKey } from '@tina4/session-core';
 import { sql } from 'kysely';
 import type { AnyKysely } from './any-kysely.js';
 import type { DatabaseEngine } from './database-url.js';
 import { isTransactionConflict, isUniqueViolation } from './sql-errors.js';
+import { decodeFields, encodeFields } from './stored-fields.js';
 
 /** A session row as the drivers return it (BIGINT may arrive as a string). */
 export interface SessionRow {
   readonly data: unknown;
   readonly expires_at: number | string | bigint;
+}
+
+/**
+ * A write as a transaction that locks the session's row, merges in process and updates (or
+ * inserts) it: the path of SQL Server and Firebird, and of the other engines when their
+ * one-statement upsert cannot take a write (see upsert/session-upsert.ts). Four round trips, the
+ * row locked across three of them. Run it under {@link retryOnConflict}.
+ */
+export async function writeInTransaction(
+  db: AnyKysely,
+  engine: DatabaseEngine,
+  table: string,
+  key: SessionKey,
+  changes: SessionChangeSet,
+  ttlSeconds: number,
+): Promise<void> {
+  await inWriteTransaction(db, engine, async (trx) => {
+    const now = Date.now();
+    const row = await selectForUpdate(trx, engine, table, key);
+    // An expired row that has not been reaped yet is a dead session: start from nothing. A
+    // replacing write needs no old data (and so also repairs a row whose data is unreadable).
+    const live = row && !changes.replace && Number(row.expires_at) > now;
+    const current = live ? decodeFields(row.data, table) : undefined;
+    const values = {
+      data: encodeFields(applyChangeSet(current, changes)),
+      expires_at: now + ttlSeconds * 1000,
+    };
+    if (row) {
+      await trx.updateTable(table).set(values).where('session_key', '=', key).execute();
+    } else {
+      // A concurrent first write may insert the same key first: the unique violation rolls this
+      // transaction back and retryOnConflict runs it again, now as an update.
+      await trx
+        .insertInto(table)
+        .values({ session_key: key, ...values })
+        .execute();
+    }
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateSessionId, type SessionStore, sessionKeyOf } from '@tina4/session-core';
 import { type BackendName, provideTestBackend, storeComplianceSuite } from '@tina4/store-test-suite';
 import { createDatabaseStore, type DatabaseStoreOptions } from '../../src/database-store.js';
+import { describeSqlWrites } from './describe-sql-writes.js';
 import { openRawClient, type RawClient } from './raw-client.js';
 import { createSqlBackdoor, dropTables, uniqueTable } from './sql-backdoor.js';
 
@@ -11,7 +12,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The database store's tests on one engine: the compliance suite, then what is particular to SQL
- * (table creation racing, the lock between separate pools, a stale lease, reaping).
+ * (the write path, table creation racing, the lock between separate pools, a stale lease, reaping).
  */
 export function describeSqlStore(name: string, url: string): void {
   const table = uniqueTable();
@@ -38,12 +39,15 @@ export function describeSqlStore(name: string, url: string): void {
       await client?.close();
     });
 
+    const backdoor = createSqlBackdoor(raw, table);
     storeComplianceSuite({
       name: `database (${name})`,
       createStore: () => open(),
-      backdoor: createSqlBackdoor(raw, table),
+      backdoor,
       lock: true,
     });
+
+    describeSqlWrites({ url, table, raw, backdoor, open });
 
     describe('tables', () => {
       it('three stores created at once on a fresh table all work (idempotent creation)', async () => {
