@@ -34,6 +34,11 @@ export class SessionState {
   releaseLock: ReleaseSessionLock | undefined;
   /** Whether the request arrived over HTTPS (for `TINA4_SESSION_SECURE=auto`). */
   https = false;
+  /**
+   * Called once, before the first change: adapters use it to hook the response only for sessions
+   * that will need a commit or a cookie, and leave untouched requests alone.
+   */
+  onFirstChange: (() => void) | undefined;
   /** Serialises commits of this request (a handler's `save()` and the automatic one). */
   commitTail: Promise<void> | undefined;
 
@@ -45,6 +50,7 @@ export class SessionState {
   }
 
   setField(name: string, text: string): void {
+    this.#changing();
     this.#expectWrite();
     this.#put(name, text);
     this.#set.set(name, text);
@@ -54,6 +60,7 @@ export class SessionState {
   deleteField(name: string): boolean {
     const text = this.fields.get(name);
     if (text === undefined) return false;
+    this.#changing();
     this.#expectWrite();
     this.fields.delete(name);
     this.bytes -= fieldBytes(name, text);
@@ -64,6 +71,7 @@ export class SessionState {
 
   /** Empties the fields; the next commit replaces whatever the store holds. */
   clearFields(): void {
+    this.#changing();
     this.#expectWrite();
     this.fields.clear();
     this.bytes = 0;
@@ -74,6 +82,7 @@ export class SessionState {
 
   /** Gives a session that has no id yet (a new visitor, or after `destroy()`) a fresh one. */
   assignId(id: string, key: string): void {
+    this.#changing();
     this.id = id;
     this.key = key;
     this.stored = false;
@@ -84,6 +93,7 @@ export class SessionState {
 
   /** Moves the session to a new id: the next commit writes everything there and deletes `key`. */
   moveTo(id: string, key: string): void {
+    this.#changing();
     if (this.key !== undefined && this.stored) this.#obsoleteKeys.push(this.key);
     this.id = id;
     this.key = key;
@@ -98,6 +108,7 @@ export class SessionState {
 
   /** Forgets the id and the data; the next commit deletes the old record. */
   forget(): void {
+    this.#changing();
     if (this.key !== undefined && this.stored) this.#obsoleteKeys.push(this.key);
     this.id = undefined;
     this.key = undefined;
@@ -129,6 +140,13 @@ export class SessionState {
     this.touchDue = false;
     this.#obsoleteKeys = [];
     return pending;
+  }
+
+  #changing(): void {
+    const hook = this.onFirstChange;
+    if (hook === undefined) return;
+    this.onFirstChange = undefined;
+    hook();
   }
 
   /**

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { SessionOptions } from '../../config/session-config.js';
 import { parseCookies } from '../../cookies/cookie-options.js';
-import type { Session } from '../../session.js';
+import { type Session, sessionStateOf } from '../../session.js';
 import type { SessionManager } from '../../session-manager.js';
 import { sessionErrorResponse } from '../error-response.js';
 import { isHttpsRequest } from '../is-https-request.js';
@@ -78,7 +78,8 @@ export function sessions(options?: SessionOptions): SessionMiddleware {
     if (ready && ready.sessionIdFrom(cookies) === undefined) {
       const session = ready.emptySession({ https: requestIsHttps(req, ready.config.trustProxy) });
       request.session = session;
-      commitBeforeHeaders(res, session, ready);
+      // Most such requests never touch the session: hook the response only if this one does.
+      sessionStateOf(session).onFirstChange = () => commitBeforeHeaders(res, session, ready);
       next();
       return;
     }

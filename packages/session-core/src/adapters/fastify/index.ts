@@ -137,10 +137,13 @@ export async function tina4Sessions(fastify: FastifyInstance, options: SessionOp
     if (session && sessionStateOf(session).releaseLock) void manager.release(session).then(done);
     else done();
   };
-  fastify.addHook('onResponse', release);
-  fastify.addHook('onRequestAbort', (request: FastifyRequest, done: () => void) =>
-    release(request, undefined as never, done),
-  );
+  // Hooks cost every request something: only apps that lock sessions get these.
+  if (manager.config.lock) {
+    fastify.addHook('onResponse', release);
+    fastify.addHook('onRequestAbort', (request: FastifyRequest, done: () => void) =>
+      release(request, undefined as never, done),
+    );
+  }
   fastify.addHook('onClose', () => handle.close());
 }
 
