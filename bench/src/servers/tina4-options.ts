@@ -16,9 +16,9 @@ const BACKEND_PACKAGES: Partial<Record<string, string>> = {
 
 /**
  * The adapter options of a Tina4 variant, with the store of a packaged backend already created.
- * The core would import the backend package itself (`createStore`), but it resolves the package
- * from its own folder, where pnpm's workspace layout does not link it; importing it here and
- * calling the same `createStoreFromConfig` gives the store the core would have built.
+ * The core would import the backend package itself (`createStore`); importing it here and calling
+ * the same `createStoreFromConfig` turns a package that cannot load into a "not available" row with
+ * its reason, before any load is sent.
  */
 export async function tina4SessionOptions(variant: Variant, endpoints: Endpoints): Promise<SessionOptions> {
   const options = tina4Options(variant, endpoints);
