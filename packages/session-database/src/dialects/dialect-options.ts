@@ -66,7 +66,21 @@ export function reportConnectionErrors(
   pool.on(newConnectionEvent, (connection: ErrorEmitter) => connection.on('error', report));
 }
 
+/** A server that goes away breaks every pooled connection at once: report that once, not once per connection. */
+const CONNECTION_ERROR_REPORT_INTERVAL_MS = 30_000;
+
 function connectionErrorReporter(engine: string, logger: SessionLogger): (error: Error) => void {
-  return (error) =>
-    logger.warn(`[tina4-session] ${engine} connection of the database store: ${error.message}`);
+  let lastReportAt = Number.NEGATIVE_INFINITY;
+  let unreported = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now - lastReportAt < CONNECTION_ERROR_REPORT_INTERVAL_MS) {
+      unreported++;
+      return;
+    }
+    const more = unreported > 0 ? ` (and ${unreported} more connection error(s) since the last report)` : '';
+    logger.warn(`[tina4-session] ${engine} connection of the database store: ${error.message}${more}`);
+    lastReportAt = now;
+    unreported = 0;
+  };
 }
