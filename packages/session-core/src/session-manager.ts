@@ -49,7 +49,14 @@ export class SessionManager implements SessionHost {
     request: { readonly https?: boolean } = {},
   ): Promise<Session> {
     const id = this.sessionIdFrom(cookies);
-    if (id === undefined) return this.emptySession(request);
+    return id === undefined ? this.emptySession(request) : this.loadSession(id, request);
+  }
+
+  /**
+   * The session of a well-formed id (see {@link sessionIdFrom}), for adapters that have checked the
+   * cookie already. One store read; an unknown or expired id gives an empty session.
+   */
+  async loadSession(id: string, request: { readonly https?: boolean } = {}): Promise<Session> {
     const state = new SessionState();
     state.https = request.https ?? false;
 

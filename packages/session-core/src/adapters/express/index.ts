@@ -75,7 +75,8 @@ export function sessions(options?: SessionOptions): SessionMiddleware {
 
     // Without a usable session cookie there is nothing to read: serve the request in this tick.
     const ready = handle.current;
-    if (ready && ready.sessionIdFrom(cookies) === undefined) {
+    const id = ready?.sessionIdFrom(cookies);
+    if (ready && id === undefined) {
       const session = ready.emptySession({ https: requestIsHttps(req, ready.config.trustProxy) });
       request.session = session;
       // Most such requests never touch the session: hook the response only if this one does.
@@ -84,13 +85,22 @@ export function sessions(options?: SessionOptions): SessionMiddleware {
       return;
     }
 
-    const load = (manager: SessionManager): Promise<void> =>
-      manager.load(cookies, { https: requestIsHttps(req, manager.config.trustProxy) }).then((session) => {
-        request.session = session;
-        commitBeforeHeaders(res, session, manager);
-        next();
-      });
-    (ready ? load(ready) : handle.ready.then(load)).catch((error: unknown) => {
+    const attach = (manager: SessionManager, session: Session): void => {
+      request.session = session;
+      commitBeforeHeaders(res, session, manager);
+      next();
+    };
+    const loading =
+      ready && id !== undefined
+        ? ready
+            .loadSession(id, { https: requestIsHttps(req, ready.config.trustProxy) })
+            .then((session) => attach(ready, session))
+        : handle.ready.then((manager) =>
+            manager
+              .load(cookies, { https: requestIsHttps(req, manager.config.trustProxy) })
+              .then((session) => attach(manager, session)),
+          );
+    loading.catch((error: unknown) => {
       const response = sessionErrorResponse(error);
       if (response) res.writeHead(response.status, response.headers).end(response.body);
       else next(error);

@@ -68,12 +68,13 @@ export async function tina4Sessions(fastify: FastifyInstance, options: SessionOp
         request.headers['x-forwarded-proto'],
         manager.config.trustProxy,
       );
-      if (manager.sessionIdFrom(request.cookies) === undefined) {
+      const id = manager.sessionIdFrom(request.cookies);
+      if (id === undefined) {
         request.session = manager.emptySession({ https });
         done();
         return;
       }
-      manager.load(request.cookies, { https }).then(
+      manager.loadSession(id, { https }).then(
         (session) => {
           request.session = session;
           done();
