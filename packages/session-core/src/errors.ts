@@ -1,15 +1,49 @@
 /**
- * Errors raised by the session library. Each carries a stable `code` (`E_*`) that
- * applications and logs can match on without parsing messages.
+ * Errors raised by the session library. Each carries a stable `code` (`E_*`) that applications,
+ * logs and the library itself match on, rather than on classes or messages: an app that ends up
+ * with two installed copies of the core still sorts its errors correctly.
  */
 export abstract class SessionError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: SessionErrorCode;
 
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
   }
 }
+
+/** The codes of {@link SessionError}s. */
+export type SessionErrorCode =
+  | 'E_SESSION_CONFIG'
+  | 'E_SESSION_BACKEND_NOT_INSTALLED'
+  | 'E_SESSION_STORE_UNAVAILABLE'
+  | 'E_SESSION_LOCK_TIMEOUT'
+  | 'E_SESSION_TOO_LARGE';
+
+/**
+ * The library's error code of `error` (a {@link SessionError} from any installed copy of the core,
+ * or from another realm), or `undefined` for any other value.
+ */
+export function sessionErrorCode(error: unknown): SessionErrorCode | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && CODES.has(code) && error instanceof Object
+    ? (code as SessionErrorCode)
+    : undefined;
+}
+
+/** Whether `error` is a session error, optionally one with `code`. */
+export function isSessionError(error: unknown, code?: SessionErrorCode): error is SessionError {
+  const actual = sessionErrorCode(error);
+  return actual !== undefined && (code === undefined || actual === code);
+}
+
+const CODES: ReadonlySet<string> = new Set<SessionErrorCode>([
+  'E_SESSION_CONFIG',
+  'E_SESSION_BACKEND_NOT_INSTALLED',
+  'E_SESSION_STORE_UNAVAILABLE',
+  'E_SESSION_LOCK_TIMEOUT',
+  'E_SESSION_TOO_LARGE',
+]);
 
 /** A `TINA4_SESSION_*` setting (or its in-code equivalent) has a value the library cannot use. */
 export class SessionConfigError extends SessionError {
@@ -33,8 +67,8 @@ export class SessionBackendNotInstalledError extends SessionError {
 }
 
 /**
- * The session store could not be reached or answered with an error. Adapters turn it into a
- * 503 response: the request fails clearly, the process keeps serving, and nothing stored is touched.
+ * The session store could not be reached, answered with an error or did not answer in time.
+ * Adapters turn it into a 503 response: the request fails clearly and the process keeps serving.
  */
 export class SessionStoreUnavailableError extends SessionError {
   readonly code = 'E_SESSION_STORE_UNAVAILABLE';

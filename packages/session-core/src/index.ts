@@ -1,31 +1,67 @@
 export { readEnvFile } from './config/env-file.js';
+export {
+  checkInteger,
+  parseBoolean,
+  parseChoice,
+  parseInteger,
+  parseNonEmpty,
+  parsePositiveInteger,
+} from './config/parse-setting.js';
+export { type ParseSetting, readSetting, type SettingsEnv } from './config/read-setting.js';
 export type {
+  BackendOptions,
   SameSite,
   SessionBackend,
   SessionConfig,
-  SessionLogger,
   SessionOptions,
 } from './config/session-config.js';
 export { resolveSessionConfig, SAME_SITE_VALUES, SESSION_BACKENDS } from './config/session-config.js';
-export { type CookieOptions, parseCookies, serializeCookie } from './cookies/cookie-options.js';
 export {
+  type CookieOptions,
+  parseCookies,
+  serializeClearedCookie,
+  serializeCookie,
+} from './cookies/cookie-options.js';
+export { encryptStore } from './encryption/encrypted-store.js';
+export {
+  isSessionError,
   SessionBackendNotInstalledError,
   SessionConfigError,
   SessionError,
+  type SessionErrorCode,
   SessionLockTimeoutError,
   SessionStoreUnavailableError,
   SessionTooLargeError,
+  sessionErrorCode,
 } from './errors.js';
-export type { JsonValue } from './json-value.js';
-export { Session, type SessionData } from './session.js';
-export { generateSessionId, isWellFormedSessionId, sessionKeyOf } from './session-id.js';
-export { createSessionManager, SessionManager } from './session-manager.js';
-export { applyChangeSet } from './store/apply-change-set.js';
-export { createStore, type SessionBackendModule } from './store/create-store.js';
-export { encryptStore } from './store/encrypted-store.js';
-export { KeyedMutex } from './store/keyed-mutex.js';
-export { pollForLock } from './store/poll-lock.js';
+export { createFileStore, type FileStoreOptions } from './file-store/file-store.js';
+export { type SessionErrorResponse, sessionErrorResponse } from './http/error-response.js';
+export { isHttpsRequest } from './http/is-https-request.js';
+export { RequestSession } from './http/request-session.js';
+export type { SessionLogger } from './logger.js';
+export type { PackagedBackend, SessionBackendModule } from './manager/backend-packages.js';
+export { createStore } from './manager/create-store.js';
+export { createSessionManager, SessionManager } from './manager/session-manager.js';
+export {
+  createMemoryStore,
+  type MemoryStoreEntry,
+  type MemoryStoreOptions,
+} from './memory-store/memory-store.js';
+export type { JsonValue } from './session/json-value.js';
+export { type DeclaredSessionData, Session, type SessionData } from './session/session.js';
+export { generateSessionId, isWellFormedSessionId, sessionKeyOf } from './session/session-id.js';
+export { applyChangeSet, composeChangeSets, isEmptyChangeSet, NO_CHANGES } from './store-kit/change-set.js';
+export { withDeadline } from './store-kit/deadline.js';
+export { KeyedMutex } from './store-kit/keyed-mutex.js';
+export {
+  type ImportModule,
+  importOptional,
+  isMissingModule,
+  type OptionalModule,
+} from './store-kit/optional-import.js';
+export { pollForLock } from './store-kit/poll-lock.js';
 export type {
+  MoveSession,
   ReadOptions,
   ReleaseSessionLock,
   SessionChangeSet,
@@ -34,7 +70,6 @@ export type {
   SessionLockOptions,
   SessionStore,
   StoredSession,
-} from './store/session-store.js';
-export { type LockBackend, SharedSessionLocks } from './store/shared-session-locks.js';
-export { createFileStore, type FileStoreOptions } from './stores/file-store.js';
-export { createMemoryStore, type MemoryStoreEntry, type MemoryStoreOptions } from './stores/memory-store.js';
+  WriteOptions,
+} from './store-kit/session-store.js';
+export { type LockBackend, SharedSessionLocks } from './store-kit/shared-session-locks.js';

@@ -31,28 +31,25 @@ describe('resolveSessionConfig', () => {
       TINA4_SESSION_SECURE: 'true',
       TINA4_SESSION_HTTPONLY: 'false',
       TINA4_SESSION_SAMESITE: 'none',
-      TINA4_SESSION_HOST: 'cache.internal',
-      TINA4_SESSION_PORT: '6380',
-      TINA4_SESSION_PASSWORD: 's3cret',
-      TINA4_SESSION_DATABASE: 'sessions',
+      TINA4_SESSION_DOMAIN: '.example.com',
       TINA4_SESSION_PATH: '/var/sessions',
       TINA4_SESSION_LOCK: '1',
       TINA4_SESSION_LOCK_WAIT: '250',
-      DATABASE_URL: 'postgres://u:p@db/app',
+      TINA4_SESSION_STORE_TIMEOUT: '750',
+      TINA4_SESSION_MAX_BYTES: '2048',
     });
     expect(config).toMatchObject({
       backend: 'redis',
       ttlSeconds: 60,
-      cookie: { name: 'shop_sid', secure: true, httpOnly: false, sameSite: 'None' },
-      host: 'cache.internal',
-      port: 6380,
-      password: 's3cret',
-      database: 'sessions',
+      cookie: { name: 'shop_sid', secure: true, httpOnly: false, sameSite: 'None', domain: '.example.com' },
       filePath: '/var/sessions',
       lock: true,
       lockWaitMs: 250,
-      databaseUrl: 'postgres://u:p@db/app',
+      storeTimeoutMs: 750,
+      maxBytes: 2048,
     });
+    // Backend packages read their own settings from the same variables.
+    expect(fromEnv({ TINA4_SESSION_HOST: 'cache.internal' }).env.TINA4_SESSION_HOST).toBe('cache.internal');
   });
 
   it('rejects SameSite=None without Secure, saying to set TINA4_SESSION_SECURE=true', () => {
@@ -71,7 +68,13 @@ describe('resolveSessionConfig', () => {
     ['TINA4_SESSION_SECURE', 'maybe', /TINA4_SESSION_SECURE="maybe".*true or false/],
     ['TINA4_SESSION_HTTPONLY', 'yes please', /TINA4_SESSION_HTTPONLY/],
     ['TINA4_SESSION_SAMESITE', 'sometimes', /TINA4_SESSION_SAMESITE="sometimes".*Strict, Lax, None/],
-    ['TINA4_SESSION_PORT', '70000', /TINA4_SESSION_PORT="70000".*1 to 65535/],
+    ['TINA4_SESSION_TTL', String(401 * 24 * 3600), /TINA4_SESSION_TTL=.*1 to 34560000/],
+    ['TINA4_SESSION_LOCK_WAIT', String(2 ** 31), /TINA4_SESSION_LOCK_WAIT=.*1 to 600000/],
+    ['TINA4_SESSION_STORE_TIMEOUT', '0', /TINA4_SESSION_STORE_TIMEOUT="0".*1 to 600000/],
+    ['TINA4_SESSION_MAX_BYTES', '1e9', /TINA4_SESSION_MAX_BYTES="1e9"/],
+    ['TINA4_SESSION_SECRET', ',', /TINA4_SESSION_SECRET is set but holds an empty secret/],
+    ['TINA4_SESSION_SECRET', '   ', /TINA4_SESSION_SECRET is set but holds an empty secret/],
+    ['TINA4_SESSION_SECRET', 'first-secret-0123456789,,', /empty entry between commas/],
     ['TINA4_SESSION_NAME', 'my session', /TINA4_SESSION_NAME="my session" is not a valid cookie name/],
     ['TINA4_SESSION_LOCK_WAIT', '-5', /TINA4_SESSION_LOCK_WAIT/],
   ])('rejects %s=%s naming the variable and the allowed values', (name, value, message) => {
@@ -91,6 +94,14 @@ describe('resolveSessionConfig', () => {
     expect(() => fromEnv({ TINA4_SESSION_SECURE: 'sometimes' })).toThrow(
       /TINA4_SESSION_SECURE="sometimes".*or auto/,
     );
+  });
+
+  it('checks numbers given in code against the same bounds as their variables', () => {
+    expect(() => resolveSessionConfig({ envFile: false, env: {}, ttl: 10 ** 9 })).toThrow(
+      /TINA4_SESSION_TTL \(in code\)/,
+    );
+    expect(() => resolveSessionConfig({ envFile: false, env: {}, lockWait: 1.5 })).toThrow(/whole number/);
+    expect(fromEnv({ TINA4_SESSION_SECRET: '' }).secrets).toEqual([]);
   });
 
   it('reads only the given variables when `env` is passed, not the process environment', () => {

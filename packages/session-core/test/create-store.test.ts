@@ -25,7 +25,7 @@ describe('createStore', () => {
         createStore(config({ TINA4_SESSION_BACKEND: 'database', DATABASE_URL: 'postgres://u:p@h/db' })),
       ).rejects.toThrow('npm install @tina4/session-database pg');
       await expect(createStore(config({ TINA4_SESSION_BACKEND: 'database' }))).rejects.toThrow(
-        /needs DATABASE_URL/,
+        /npm install @tina4\/session-database <the driver of your database: better-sqlite3, pg/,
       );
     } finally {
       process.chdir(cwd);

@@ -24,7 +24,7 @@ describe('encryptStore', () => {
   it('stores ciphertext only and reads the values back', async () => {
     const { entries, storeWith, key } = setup();
     const store = storeWith(NEW_SECRET);
-    await store.write(key, { replace: true, set: { user: '"alice"', cart: '[{"id":1}]' }, delete: [] }, 60);
+    await store.create(key, { user: '"alice"', cart: '[{"id":1}]' }, { ttlSeconds: 60 });
     const raw = JSON.stringify(entries.get(key));
     expect(raw).not.toContain('alice');
     expect(entries.get(key)?.fields.user).toMatch(/^v1\.[\w-]{8}\.[\w-]+$/);
@@ -33,10 +33,10 @@ describe('encryptStore', () => {
 
   it('rotates: the old secret still decrypts, new writes use the new one', async () => {
     const { entries, storeWith, key } = setup();
-    await storeWith(OLD_SECRET).write(key, { replace: true, set: { a: '1' }, delete: [] }, 60);
+    await storeWith(OLD_SECRET).create(key, { a: '1' }, { ttlSeconds: 60 });
     const rotated = storeWith(NEW_SECRET, OLD_SECRET);
     expect((await rotated.read(key))?.fields).toEqual({ a: '1' });
-    await rotated.write(key, { replace: false, set: { b: '2' }, delete: [] }, 60);
+    await rotated.update(key, { replace: false, set: { b: '2' }, delete: [] }, { ttlSeconds: 60 });
     const [, oldId] = entries.get(key)!.fields.a!.split('.');
     const [, newId] = entries.get(key)!.fields.b!.split('.');
     expect(newId).not.toBe(oldId);
@@ -45,7 +45,7 @@ describe('encryptStore', () => {
 
   it('treats sessions it cannot open (retired secret, moved or altered values) as missing, logging once', async () => {
     const { entries, warnings, storeWith, key } = setup();
-    await storeWith(OLD_SECRET).write(key, { replace: true, set: { a: '1' }, delete: [] }, 60);
+    await storeWith(OLD_SECRET).create(key, { a: '1' }, { ttlSeconds: 60 });
     const current = storeWith(NEW_SECRET);
     expect(await current.read(key)).toBeUndefined();
     expect(await current.read(key)).toBeUndefined();

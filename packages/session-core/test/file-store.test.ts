@@ -6,10 +6,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { transformFile } from '@swc/core';
-import { storeComplianceSuite } from '../../store-test-suite/src/index.js';
-import { generateSessionId, sessionKeyOf } from '../src/session-id.js';
-import type { SessionStore } from '../src/store/session-store.js';
-import { createFileStore } from '../src/stores/file-store.js';
+import { createFileStore } from '../src/file-store/file-store.js';
+import { generateSessionId, sessionKeyOf } from '../src/session/session-id.js';
+import type { SessionStore } from '../src/store-kit/session-store.js';
+import { storeComplianceSuite } from '../src/testing/index.js';
 
 const SOURCE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 const scratch = await mkdtemp(join(tmpdir(), 'tina4-file-store-'));
@@ -20,6 +20,9 @@ let directories = 0;
 const newDirectory = (): string => join(scratch, `dir-${++directories}`);
 const newKey = (): string => sessionKeyOf(generateSessionId());
 const setFields = (set: Record<string, string>) => ({ replace: false, set, delete: [] });
+const ttl = (ttlSeconds: number) => ({ ttlSeconds });
+/** The name the store gives a session's file of this kind. */
+const fileOf = (key: string, suffix = '.json'): string => `sess-${key}${suffix}`;
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 /** A logger that keeps what it is told. */
@@ -34,7 +37,7 @@ async function readRecord(
   key: string,
 ): Promise<{ expiresAt: number; fields: Record<string, string> } | undefined> {
   try {
-    return JSON.parse(await readFile(join(directory, `${key}.json`), 'utf8'));
+    return JSON.parse(await readFile(join(directory, fileOf(key)), 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -44,25 +47,28 @@ async function readRecord(
 const readOnly = await readOnlyDirectorySupport();
 
 const suiteDirectory = newDirectory();
-storeComplianceSuite({
-  name: 'file',
-  createStore: () => createFileStore({ directory: suiteDirectory }),
-  lock: true,
-  backdoor: {
-    fields: async (key) => (await readRecord(suiteDirectory, key))?.fields,
-    ttlMs: async (key) => {
-      const record = await readRecord(suiteDirectory, key);
-      return record && record.expiresAt - Date.now();
-    },
-    async dump() {
-      const names = await readdir(suiteDirectory);
-      const contents = await Promise.all(
-        names.map((name) => readFile(join(suiteDirectory, name), 'utf8').catch(() => '')),
-      );
-      return names.map((name, index) => `${name}\n${contents[index]}`).join('\n');
+storeComplianceSuite(
+  { describe, it, beforeAll, afterAll },
+  {
+    name: 'file',
+    createStore: () => createFileStore({ directory: suiteDirectory }),
+    lock: true,
+    backdoor: {
+      fields: async (key) => (await readRecord(suiteDirectory, key))?.fields,
+      ttlMs: async (key) => {
+        const record = await readRecord(suiteDirectory, key);
+        return record && record.expiresAt - Date.now();
+      },
+      async dump() {
+        const names = await readdir(suiteDirectory);
+        const contents = await Promise.all(
+          names.map((name) => readFile(join(suiteDirectory, name), 'utf8').catch(() => '')),
+        );
+        return names.map((name, index) => `${name}\n${contents[index]}`).join('\n');
+      },
     },
   },
-});
+);
 
 describe('file store', () => {
   const stores: SessionStore[] = [];
@@ -76,9 +82,9 @@ describe('file store', () => {
   it('creates its directory (mode 0700) and session files (mode 0600)', async () => {
     const directory = join(newDirectory(), 'nested', 'sessions');
     const key = newKey();
-    await open({ directory }).write(key, setFields({ a: '1' }), 60);
+    await open({ directory }).create(key, { a: '1' }, ttl(60));
     expect((await stat(directory)).mode & 0o777).toBe(0o700);
-    expect((await stat(join(directory, `${key}.json`))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(directory, fileOf(key)))).mode & 0o777).toBe(0o600);
     expect(await readRecord(directory, key)).toEqual({ expiresAt: expect.any(Number), fields: { a: '1' } });
   });
 
@@ -95,10 +101,10 @@ describe('file store', () => {
     const directory = newDirectory();
     const logger = recordingLogger();
     const store = open({ directory, logger });
-    await store.write(newKey(), setFields({ other: '1' }), 60); // creates the directory
+    await store.create(newKey(), { other: '1' }, ttl(60)); // creates the directory
     for (const content of ['{"expiresAt": 1', '{"fields": 1}', '', '{"expiresAt":9e15,"fields":{"a":1}}']) {
       const key = newKey();
-      const path = join(directory, `${key}.json`);
+      const path = join(directory, fileOf(key));
       await writeFile(path, content);
       logger.lines.length = 0;
 
@@ -109,7 +115,7 @@ describe('file store', () => {
       expect(logger.lines[0]).toContain('ignored');
 
       // The next write starts a fresh record over it.
-      await store.write(key, setFields({ fresh: 'true' }), 60);
+      await store.create(key, { fresh: 'true' }, ttl(60));
       expect((await store.read(key))?.fields).toEqual({ fresh: 'true' });
     }
   });
@@ -118,27 +124,28 @@ describe('file store', () => {
     const directory = newDirectory();
     const store = open({ directory });
     const key = newKey();
+    await store.create(key, {}, ttl(60));
     await Promise.all(
-      Array.from({ length: 50 }, (_, index) => store.write(key, setFields({ [`f${index}`]: '1' }), 60)),
+      Array.from({ length: 50 }, (_, index) => store.update(key, setFields({ [`f${index}`]: '1' }), ttl(60))),
     );
-    await store.touch(key, 120);
+    await store.touch(key, ttl(120));
     await (await store.lock!(key, { waitMs: 1000, leaseMs: 5000 }))();
-    expect(await readdir(directory)).toEqual([`${key}.json`]);
+    expect(await readdir(directory)).toEqual([fileOf(key)]);
   });
 
   it('keeps the previous record and leaves no temporary file when a write fails', async () => {
     const directory = newDirectory();
     const store = open({ directory });
     const key = newKey();
-    await store.write(key, setFields({ before: '1' }), 60);
-    const before = await readFile(join(directory, `${key}.json`), 'utf8');
+    await store.create(key, { before: '1' }, ttl(60));
+    const before = await readFile(join(directory, fileOf(key)), 'utf8');
 
     // `<key>.json` replaced by a directory: the temporary file is written, the rename fails.
     const blocked = newKey();
-    await mkdir(join(directory, `${blocked}.json`));
-    await expect(store.write(blocked, setFields({ a: '1' }), 60)).rejects.toMatchObject({ code: 'EISDIR' });
-    expect((await readdir(directory)).sort()).toEqual([`${blocked}.json`, `${key}.json`].sort());
-    expect(await readFile(join(directory, `${key}.json`), 'utf8')).toBe(before);
+    await mkdir(join(directory, fileOf(blocked)));
+    await expect(store.create(blocked, { a: '1' }, ttl(60))).rejects.toMatchObject({ code: 'EISDIR' });
+    expect((await readdir(directory)).sort()).toEqual([fileOf(blocked), fileOf(key)].sort());
+    expect(await readFile(join(directory, fileOf(key)), 'utf8')).toBe(before);
   });
 
   it('passes filesystem errors other than "missing" on to the caller', async () => {
@@ -146,7 +153,7 @@ describe('file store', () => {
     const blocker = newDirectory();
     await writeFile(blocker, 'not a directory');
     const store = open({ directory: join(blocker, 'sessions') });
-    await expect(store.write(newKey(), setFields({ a: '1' }), 60)).rejects.toMatchObject({ code: 'ENOTDIR' });
+    await expect(store.create(newKey(), { a: '1' }, ttl(60))).rejects.toMatchObject({ code: 'ENOTDIR' });
     await expect(store.read(newKey())).rejects.toMatchObject({ code: 'ENOTDIR' });
   });
 
@@ -156,19 +163,19 @@ describe('file store', () => {
       const directory = newDirectory();
       const store = open({ directory });
       const key = newKey();
-      await store.write(key, setFields({ before: '1' }), 60);
-      const before = await readFile(join(directory, `${key}.json`), 'utf8');
+      await store.create(key, { before: '1' }, ttl(60));
+      const before = await readFile(join(directory, fileOf(key)), 'utf8');
 
       const undo = readOnly.apply(directory);
       try {
-        await expect(store.write(key, setFields({ after: '2' }), 60)).rejects.toMatchObject({
+        await expect(store.update(key, setFields({ after: '2' }), ttl(60))).rejects.toMatchObject({
           code: expect.stringMatching(/^(EPERM|EACCES|EROFS)$/),
         });
       } finally {
         undo();
       }
-      expect(await readFile(join(directory, `${key}.json`), 'utf8')).toBe(before);
-      expect(await readdir(directory)).toEqual([`${key}.json`]);
+      expect(await readFile(join(directory, fileOf(key)), 'utf8')).toBe(before);
+      expect(await readdir(directory)).toEqual([fileOf(key)]);
       expect((await store.read(key))?.fields).toEqual({ before: '1' });
     },
   );
@@ -178,38 +185,38 @@ describe('file store', () => {
     const logger = recordingLogger();
     const store = open({ directory, logger, reapIntervalMs: 100 });
     const [expiring, live, corrupt] = [newKey(), newKey(), newKey()];
-    await store.write(expiring, setFields({ a: '1' }), 1);
-    await store.write(live, setFields({ b: '2' }), 60);
-    await writeFile(join(directory, `${corrupt}.json`), 'garbage');
+    await store.create(expiring, { a: '1' }, ttl(1));
+    await store.create(live, { b: '2' }, ttl(60));
+    await writeFile(join(directory, fileOf(corrupt)), 'garbage');
     const longAgo = new Date(Date.now() - 3600_000);
-    const temp = join(directory, `${live}.json.0123456789abcdef.tmp`);
+    const temp = join(directory, `${fileOf(live)}.0123456789abcdef.tmp`);
     await writeFile(temp, '{"half":');
     await utimes(temp, longAgo, longAgo);
-    const deadLock = join(directory, `${newKey()}.session-lock`);
+    const deadLock = join(directory, fileOf(newKey(), '.session-lock'));
     await writeFile(deadLock, JSON.stringify({ expiresAt: Date.now() - 3600_000, token: 'dead' }));
-    const liveLock = join(directory, `${newKey()}.lock`);
+    const liveLock = join(directory, fileOf(newKey(), '.lock'));
     await writeFile(liveLock, JSON.stringify({ expiresAt: Date.now() + 60_000, token: 'live' }));
 
     const deadline = Date.now() + 10_000;
     while ((await readdir(directory)).length > 2 && Date.now() < deadline) await sleep(100);
     expect((await readdir(directory)).sort()).toEqual(
-      [`${live}.json`, liveLock.slice(directory.length + 1)].sort(),
+      [fileOf(live), liveLock.slice(directory.length + 1)].sort(),
     );
-    expect(logger.lines).toEqual([expect.stringContaining(`ignored ${join(directory, `${corrupt}.json`)}`)]);
+    expect(logger.lines).toEqual([expect.stringContaining(`ignored ${join(directory, fileOf(corrupt))}`)]);
   });
 
   it('takes over a lock left by a process that died, once its lease has run out', async () => {
     const directory = newDirectory();
     const store = open({ directory });
     const key = newKey();
-    await store.write(key, setFields({ a: '1' }), 60);
+    await store.create(key, { a: '1' }, ttl(60));
     const dead = JSON.stringify({ expiresAt: Date.now() - 1, token: 'dead' });
-    await writeFile(join(directory, `${key}.lock`), dead);
-    await writeFile(join(directory, `${key}.session-lock`), dead);
+    await writeFile(join(directory, fileOf(key, '.lock')), dead);
+    await writeFile(join(directory, fileOf(key, '.session-lock')), dead);
 
     const startedAt = Date.now();
     const release = await store.lock!(key, { waitMs: 1000, leaseMs: 5000 });
-    await store.write(key, setFields({ b: '2' }), 60);
+    await store.update(key, setFields({ b: '2' }), ttl(60));
     await release();
     expect(Date.now() - startedAt).toBeLessThan(1000);
     expect((await store.read(key))?.fields).toEqual({ a: '1', b: '2' });
@@ -235,10 +242,11 @@ describe('file store', () => {
     const directory = newDirectory();
     const instances = [open({ directory }), open({ directory }), open({ directory })];
     const key = newKey();
+    await instances[0]!.create(key, {}, ttl(60));
     await Promise.all(
       instances.flatMap((store, which) =>
         Array.from({ length: 30 }, (_, index) =>
-          store.write(key, setFields({ [`s${which}-${index}`]: '1' }), 60),
+          store.update(key, setFields({ [`s${which}-${index}`]: '1' }), ttl(60)),
         ),
       ),
     );
@@ -249,10 +257,10 @@ describe('file store', () => {
     const directory = newDirectory();
     const store = open({ directory });
     const key = newKey();
-    await store.write(key, setFields({ a: '1' }), 60);
+    await store.create(key, { a: '1' }, ttl(60));
     await rm(directory, { recursive: true });
     expect(await store.read(key)).toBeUndefined();
-    await store.write(key, setFields({ b: '2' }), 60);
+    await store.create(key, { b: '2' }, ttl(60));
     expect((await stat(directory)).mode & 0o777).toBe(0o700);
     expect((await store.read(key))?.fields).toEqual({ b: '2' });
     const release = await store.lock!(key, { waitMs: 1000, leaseMs: 5000 });
@@ -265,20 +273,35 @@ describe('file store', () => {
     it('are applied in order, each on top of the one before', async () => {
       const store = open();
       const [recreated, destroyed, touched] = [newKey(), newKey(), newKey()];
-      await store.write(destroyed, setFields({ old: '1' }), 60);
-      await Promise.all([
-        // A write after a destroy recreates the record, from nothing.
-        store.write(recreated, setFields({ a: '1' }), 60),
+      await store.create(destroyed, { old: '1' }, ttl(60));
+      const results = await Promise.all([
+        // A create after a destroy starts the record again, from nothing.
+        store.create(recreated, { a: '1' }, ttl(60)),
         store.destroy(recreated),
-        store.write(recreated, setFields({ b: '2' }), 60),
-        // A destroy after a write wins.
-        store.write(destroyed, setFields({ a: '1' }), 60),
+        store.update(recreated, setFields({ late: '1' }), ttl(60)),
+        store.create(recreated, { b: '2' }, ttl(60)),
+        // A destroy after an update wins, and an update after it changes nothing.
+        store.update(destroyed, setFields({ a: '1' }), ttl(60)),
         store.destroy(destroyed),
-        // A touch does not create a record, but extends the one a write before it made.
-        store.touch(touched, 600),
-        store.write(touched, { replace: false, set: { a: '1', b: '2' }, delete: [] }, 60),
-        store.write(touched, { replace: false, set: { c: '3' }, delete: ['a'] }, 60),
-        store.touch(touched, 600),
+        store.update(destroyed, setFields({ b: '1' }), ttl(60)),
+        // A touch does not create a record, but extends the one a create before it made.
+        store.touch(touched, ttl(600)),
+        store.create(touched, { a: '1', b: '2' }, ttl(60)),
+        store.update(touched, { replace: false, set: { c: '3' }, delete: ['a'] }, ttl(60)),
+        store.touch(touched, ttl(600)),
+      ]);
+      expect(results).toEqual([
+        true,
+        undefined,
+        false,
+        true,
+        true,
+        undefined,
+        false,
+        false,
+        true,
+        true,
+        true,
       ]);
       expect((await store.read(recreated))?.fields).toEqual({ b: '2' });
       expect(await store.read(destroyed)).toBeUndefined();
@@ -291,14 +314,16 @@ describe('file store', () => {
       const directory = newDirectory();
       const store = open({ directory });
       const key = newKey();
-      await store.write(key, setFields({ first: '1' }), 60); // creates the directory to watch
+      await store.create(key, { first: '1' }, ttl(60)); // creates the directory to watch
       const temporaryFiles = new Set<string>();
       const watcher = watch(directory, (_event, name) => {
         if (name?.endsWith('.tmp')) temporaryFiles.add(name);
       });
       try {
         await Promise.all(
-          Array.from({ length: 20 }, (_, index) => store.write(key, setFields({ [`f${index}`]: '1' }), 60)),
+          Array.from({ length: 20 }, (_, index) =>
+            store.update(key, setFields({ [`f${index}`]: '1' }), ttl(60)),
+          ),
         );
         const deadline = Date.now() + 2000;
         while (temporaryFiles.size === 0 && Date.now() < deadline) await sleep(10);
@@ -314,16 +339,16 @@ describe('file store', () => {
       const directory = newDirectory();
       const store = open({ directory });
       const key = newKey();
-      await store.write(key, setFields({ before: '1' }), 60);
-      const lockPath = join(directory, `${key}.lock`);
+      await store.create(key, { before: '1' }, ttl(60));
+      const lockPath = join(directory, fileOf(key, '.lock'));
       await writeFile(lockPath, JSON.stringify({ expiresAt: Date.now() + 60_000, token: 'other' }));
 
       let settled = 0;
       const writes = Array.from({ length: 10 }, (_, index) =>
-        store.write(key, setFields({ [`f${index}`]: '1' }), 60).finally(() => settled++),
+        store.update(key, setFields({ [`f${index}`]: '1' }), ttl(60)).finally(() => settled++),
       );
       await sleep(150);
-      const late = store.write(key, setFields({ late: '1' }), 60).finally(() => settled++);
+      const late = store.update(key, setFields({ late: '1' }), ttl(60)).finally(() => settled++);
       await sleep(100);
       expect(settled).toBe(0);
       expect((await readRecord(directory, key))?.fields).toEqual({ before: '1' });
@@ -333,26 +358,26 @@ describe('file store', () => {
       expect(Object.keys((await readRecord(directory, key))!.fields).sort()).toEqual(
         ['before', 'late', ...Array.from({ length: 10 }, (_, index) => `f${index}`)].sort(),
       );
-      expect(await readdir(directory)).toEqual([`${key}.json`]);
+      expect(await readdir(directory)).toEqual([fileOf(key)]);
     });
 
     it('fail together when their commit fails, and leave nothing behind', async () => {
       const directory = newDirectory();
       const store = open({ directory });
       const key = newKey();
-      await mkdir(join(directory, `${key}.json`), { recursive: true });
+      await mkdir(join(directory, fileOf(key)), { recursive: true });
       const outcomes = await Promise.allSettled([
-        store.write(key, setFields({ a: '1' }), 60),
-        store.touch(key, 60),
-        store.write(key, setFields({ b: '1' }), 60),
+        store.update(key, setFields({ a: '1' }), ttl(60)),
+        store.touch(key, ttl(60)),
+        store.update(key, setFields({ b: '1' }), ttl(60)),
       ]);
       for (const outcome of outcomes) {
         expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'EISDIR' } });
       }
-      expect(await readdir(directory)).toEqual([`${key}.json`]);
+      expect(await readdir(directory)).toEqual([fileOf(key)]);
       // The next change of the key is a batch of its own.
-      await rm(join(directory, `${key}.json`), { recursive: true });
-      await store.write(key, setFields({ c: '1' }), 60);
+      await rm(join(directory, fileOf(key)), { recursive: true });
+      await store.create(key, { c: '1' }, ttl(60));
       expect((await store.read(key))?.fields).toEqual({ c: '1' });
     });
   });
@@ -367,6 +392,7 @@ describe('file store', () => {
       const directory = newDirectory();
       const key = newKey();
       const store = open({ directory });
+      await store.create(key, {}, ttl(60));
       const startAt = String(Date.now() + 700);
       const children = [0, 1, 2, 3].map((child) =>
         runChild(script, ['fields', directory, key, `p${child}-`, '40', startAt]),
@@ -374,7 +400,7 @@ describe('file store', () => {
       await sleep(Number(startAt) - Date.now());
       await Promise.all(
         Array.from({ length: 40 }, (_, index) =>
-          store.write(key, setFields({ [`parent-${index}`]: '1' }), 60),
+          store.update(key, setFields({ [`parent-${index}`]: '1' }), ttl(60)),
         ),
       );
       await Promise.all(children);
@@ -387,6 +413,7 @@ describe('file store', () => {
     it('runs read-increment-write of 3 processes one after another under the session lock', async () => {
       const directory = newDirectory();
       const key = newKey();
+      await open({ directory }).create(key, { count: '0' }, ttl(60));
       const startAt = String(Date.now() + 700);
       await Promise.all(
         [0, 1, 2].map(() => runChild(script, ['counter', directory, key, '', '20', startAt])),
@@ -401,7 +428,7 @@ describe('file store', () => {
  * Node, without Jest's TypeScript transform) and writes the child's script next to it.
  */
 async function prepareChildScript(outDirectory: string): Promise<string> {
-  const pending = [join(SOURCE_ROOT, 'stores/file-store.ts')];
+  const pending = [join(SOURCE_ROOT, 'file-store/file-store.ts')];
   const done = new Set<string>();
   while (pending.length > 0) {
     const source = pending.pop()!;
@@ -427,19 +454,19 @@ async function prepareChildScript(outDirectory: string): Promise<string> {
 
 /** What each child process does: parallel writes of its own fields, or locked increments of one. */
 const CHILD_SCRIPT = `
-import { createFileStore } from './src/stores/file-store.js';
+import { createFileStore } from './src/file-store/file-store.js';
 const [mode, directory, key, prefix, count, startAt] = process.argv.slice(2);
 const store = createFileStore({ directory, logger: { warn: console.error, error: console.error } });
 const set = (fields) => ({ replace: false, set: fields, delete: [] });
 await new Promise((done) => setTimeout(done, Math.max(0, Number(startAt) - Date.now())));
 if (mode === 'fields') {
-  await Promise.all(Array.from({ length: Number(count) }, (_, i) => store.write(key, set({ [prefix + i]: String(i) }), 60)));
+  await Promise.all(Array.from({ length: Number(count) }, (_, i) => store.update(key, set({ [prefix + i]: String(i) }), { ttlSeconds: 60 })));
 } else {
   for (let i = 0; i < Number(count); i++) {
     const release = await store.lock(key, { waitMs: 20000, leaseMs: 20000 });
     try {
       const current = Number((await store.read(key))?.fields.count ?? '0');
-      await store.write(key, set({ count: String(current + 1) }), 60);
+      await store.update(key, set({ count: String(current + 1) }), { ttlSeconds: 60 });
     } finally {
       await release();
     }

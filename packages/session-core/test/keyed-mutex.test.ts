@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { SessionLockTimeoutError } from '../src/errors.js';
-import { KeyedMutex } from '../src/store/keyed-mutex.js';
+import { KeyedMutex } from '../src/store-kit/keyed-mutex.js';
 
 const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createMemoryStore, type Session, SessionTooLargeError, sessionKeyOf } from '../src/index.js';
-import { cookieFrom, memoryManager } from './support/manager.js';
+import { cookieFrom, finishRequest, memoryManager, openRequest } from './support/manager.js';
 
 /** Loads a session, lets `use` work on it, commits, and returns the cookie a browser would keep. */
 async function request(
@@ -8,11 +8,9 @@ async function request(
   cookie: string | undefined,
   use: (session: Session) => void,
 ): Promise<{ cookie: string | undefined; setCookie: string | undefined }> {
-  const session = await manager.load(cookie);
-  use(session);
-  await manager.commit(session);
-  const setCookie = manager.setCookieHeader(session);
-  await manager.release(session);
+  const request = await openRequest(manager, cookie);
+  use(request.session);
+  const setCookie = await finishRequest(request);
   return { cookie: setCookie === undefined ? cookie : cookieFrom(setCookie), setCookie };
 }
 
@@ -51,6 +49,15 @@ describe('Session', () => {
     await request(manager, first.cookie, (session) => expect(session.getFlash('message')).toBeUndefined());
   });
 
+  it('flash(key, null) reads the flash value, as in Tina4', async () => {
+    const manager = memoryManager();
+    const first = await request(manager, undefined, (session) => session.flash('notice', 'Saved'));
+    await request(manager, first.cookie, (session) => {
+      expect(session.flash('notice', null)).toBe('Saved');
+      expect(session.flash('notice', null)).toBeUndefined();
+    });
+  });
+
   it('clear() empties the data and keeps the id', async () => {
     const manager = memoryManager();
     const first = await request(manager, undefined, (session) => session.set('a', 1).set('b', 2));
@@ -81,7 +88,8 @@ describe('Session', () => {
 
   it('names the key and the path of a value that is not JSON, and stores nothing', async () => {
     const manager = memoryManager();
-    const session = await manager.load(undefined);
+    const request = await openRequest(manager);
+    const { session } = request;
     class Point {
       x = 1;
     }
@@ -103,13 +111,12 @@ describe('Session', () => {
       expect(() => session.set('cart', value as never)).toThrow(message);
     }
     expect(session.all()).toEqual({});
-    await manager.commit(session);
-    expect(manager.setCookieHeader(session)).toBeUndefined();
+    expect(await finishRequest(request)).toBeUndefined();
   });
 
   it('refuses data over the size limit with the key, size and limit, keeping the previous value', async () => {
     const manager = memoryManager({ maxBytes: 100 });
-    const session = await manager.load(undefined);
+    const { session } = await openRequest(manager);
     session.set('note', 'short');
     expect(() => session.set('note', 'x'.repeat(200))).toThrow(SessionTooLargeError);
     expect(() => session.set('note', 'x'.repeat(200))).toThrow(
@@ -124,9 +131,11 @@ describe('Session', () => {
     const first = await request(manager, undefined, (session) => session.set('user', 'bob'));
     const oldId = first.cookie!.split('=')[1]!;
     const second = await request(manager, first.cookie, (session) => {
-      session.regenerate();
-      expect(session.getSessionId()).not.toBe(oldId);
+      const newId = session.regenerate();
+      expect(newId).not.toBe(oldId);
+      expect(session.getSessionId()).toBe(newId);
     });
+    expect(second.cookie).toBe(`tina4_session=${second.cookie!.split('=')[1]}`);
     expect(second.cookie).not.toBe(first.cookie);
     expect(await store.read(sessionKeyOf(oldId))).toBeUndefined();
     await request(manager, second.cookie, (session) => expect(session.get('user')).toBe('bob'));
@@ -136,20 +145,21 @@ describe('Session', () => {
   it('save() persists immediately and a second save() is harmless', async () => {
     const store = createMemoryStore();
     const manager = memoryManager({}, store);
-    const session = await manager.load(undefined);
+    const request = await openRequest(manager);
+    const { session } = request;
     session.set('n', 1);
     await session.save();
     await session.save();
-    const key = sessionKeyOf(session.getSessionId());
+    const key = sessionKeyOf(session.getSessionId()!);
     expect((await store.read(key))?.fields).toEqual({ n: '1' });
     session.set('n', 2);
-    await Promise.all([session.save(), manager.commit(session)]);
+    await Promise.all([session.save(), request.finish()]);
     expect((await store.read(key))?.fields).toEqual({ n: '2' });
   });
 
   it('cookieHeader() describes the session cookie; after destroy() an expiring one', async () => {
     const manager = memoryManager({ secure: true, sameSite: 'Strict', cookieName: 'app_sid' });
-    const session = await manager.load(undefined);
+    const { session } = await openRequest(manager);
     expect(session.cookieHeader()).toMatch(
       new RegExp(
         `^app_sid=${session.getSessionId()}; Max-Age=3600; Path=/; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict$`,
@@ -168,9 +178,9 @@ describe('Session', () => {
     );
     const { cookie } = await request(manager, undefined, (session) => session.set('owner', 'alice'));
     const key = sessionKeyOf(cookie!.split('=')[1]!);
-    await store.write(key, { replace: false, set: { owner: 'not json{' }, delete: [] }, 60);
+    await store.update(key, { replace: false, set: { owner: 'not json{' }, delete: [] }, { ttlSeconds: 60 });
     for (let attempt = 0; attempt < 2; attempt++) {
-      const session = await manager.load(cookie);
+      const { session } = await openRequest(manager, cookie);
       expect(session.all()).toEqual({});
     }
     expect(warnings).toHaveLength(1);

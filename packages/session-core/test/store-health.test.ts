@@ -1,13 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { SessionLockTimeoutError, SessionStoreUnavailableError } from '../src/index.js';
-import { StoreHealth } from '../src/store/store-health.js';
+import { StoreHealth } from '../src/manager/store-health.js';
 
 function health() {
   const lines: string[] = [];
-  const tracker = new StoreHealth('file', {
-    warn: (line) => lines.push(`warn ${line}`),
-    error: (line) => lines.push(`error ${line}`),
-  });
+  const tracker = new StoreHealth(
+    'file',
+    { warn: (line) => lines.push(`warn ${line}`), error: (line) => lines.push(`error ${line}`) },
+    2000,
+  );
   const ok = () => tracker.run('read a session', async () => 'data');
   const fail = () =>
     tracker.run('write a session', async () => Promise.reject(new Error('EROFS: read-only file system')));

@@ -1,6 +1,9 @@
 import { SessionConfigError } from '../errors.js';
 
-/** Readers for `TINA4_SESSION_*` values: each error names the variable, the value and what is allowed. */
+/**
+ * Readers for `TINA4_SESSION_*` values, for the core and for backend packages: each error names the
+ * variable, the value and what is allowed.
+ */
 
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
@@ -15,17 +18,43 @@ export function parseBoolean(name: string, raw: string, alsoAllowed?: string): b
   );
 }
 
+/** A whole number from `min` to `max`. */
+export function parseInteger(
+  name: string,
+  raw: string,
+  unit: string,
+  { min = 1, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {},
+): number {
+  const text = raw.trim();
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new SessionConfigError(
+      `${name}="${raw}" is not valid. Use a whole number of ${unit} from ${min} to ${max}.`,
+    );
+  }
+  return value;
+}
+
+/** A whole number from 1 to `max`. */
 export function parsePositiveInteger(
   name: string,
   raw: string,
   unit: string,
   max = Number.MAX_SAFE_INTEGER,
 ): number {
-  const text = raw.trim();
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1 || value > max) {
+  return parseInteger(name, raw, unit, { min: 1, max });
+}
+
+/** Checks a number given in code against the same bounds as its variable. */
+export function checkInteger(
+  name: string,
+  value: number,
+  unit: string,
+  { min = 1, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {},
+): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new SessionConfigError(
-      `${name}="${raw}" is not valid. Use a whole number of ${unit} from 1 to ${max}.`,
+      `${name} ${value} is not valid. Use a whole number of ${unit} from ${min} to ${max}.`,
     );
   }
   return value;

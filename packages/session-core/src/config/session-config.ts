@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import { SessionConfigError } from '../errors.js';
-import type { SessionStore } from '../store/session-store.js';
+import type { SessionLogger } from '../logger.js';
+import type { SessionStore } from '../store-kit/session-store.js';
 import { loadEnvironment, readEnvFile } from './env-file.js';
-import { parseBoolean, parseChoice, parseNonEmpty, parsePositiveInteger } from './parse-setting.js';
+import { checkInteger, parseBoolean, parseChoice, parseInteger, parseNonEmpty } from './parse-setting.js';
+import { readSetting, type SettingsEnv } from './read-setting.js';
 
 export const SESSION_BACKENDS = ['file', 'memory', 'redis', 'valkey', 'mongodb', 'database'] as const;
 export type SessionBackend = (typeof SESSION_BACKENDS)[number];
@@ -10,22 +12,27 @@ export type SessionBackend = (typeof SESSION_BACKENDS)[number];
 export const SAME_SITE_VALUES = ['Strict', 'Lax', 'None'] as const;
 export type SameSite = (typeof SAME_SITE_VALUES)[number];
 
-/** Anything a logger needs to be for the library: `console` qualifies. */
-export interface SessionLogger {
-  warn(message: string): void;
-  error(message: string): void;
-}
+export type { SessionLogger } from '../logger.js';
+
+/**
+ * Settings of the backend packages, one entry per backend (`redis`, `valkey`, `mongodb`,
+ * `database`). Each package adds its own entry to this interface, so that
+ * `sessions({ redis: { prefix: 'app:' } })` is typed once the package's types are visible
+ * (`import type {} from '@tina4/session-redis'`).
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by the backend packages (declaration merging).
+export interface BackendOptions {}
 
 /**
  * Settings given in code. Each one overrides its `TINA4_SESSION_*` variable, which in turn
  * overrides the same variable in `.env`.
  */
-export interface SessionOptions {
+export interface SessionOptions extends BackendOptions {
   /** `TINA4_SESSION_BACKEND`: file (default), memory, redis, valkey, mongodb, database. */
   backend?: SessionBackend;
   /** A ready store instance; when given, `backend` and its connection settings are ignored. */
   store?: SessionStore;
-  /** `TINA4_SESSION_TTL`: lifetime in seconds of an idle session (default 3600). */
+  /** `TINA4_SESSION_TTL`: lifetime in seconds of an idle session (default 3600, at most 400 days). */
   ttl?: number;
   /** `TINA4_SESSION_NAME`: cookie name (default `tina4_session`). */
   cookieName?: string;
@@ -43,22 +50,16 @@ export interface SessionOptions {
   httpOnly?: boolean;
   /** `TINA4_SESSION_SAMESITE`: Strict, Lax (default) or None (requires `secure`). */
   sameSite?: SameSite;
-  /** Cookie `Domain` attribute (default: none, the cookie belongs to the exact host). */
+  /** `TINA4_SESSION_DOMAIN`: the cookie's `Domain` attribute (default: none, the cookie belongs to the exact host). */
   cookieDomain?: string;
   /** `TINA4_SESSION_PATH`: the file store's directory (default `./sessions`). */
   path?: string;
-  /** `TINA4_SESSION_HOST`, `TINA4_SESSION_PORT`, `TINA4_SESSION_PASSWORD`: server backends. */
-  host?: string;
-  port?: number;
-  password?: string;
-  /** `TINA4_SESSION_DATABASE`: MongoDB database name. */
-  database?: string;
-  /** `DATABASE_URL` (or `TINA4_DATABASE_URL`): the database backend's connection. */
-  databaseUrl?: string;
   /** `TINA4_SESSION_LOCK`: run the requests of one session one after another (default false). */
   lock?: boolean;
   /** `TINA4_SESSION_LOCK_WAIT`: milliseconds to wait for a session's lock (default 5000). */
   lockWait?: number;
+  /** `TINA4_SESSION_STORE_TIMEOUT`: milliseconds a store operation may take before the request gets a 503 (default 2000). */
+  storeTimeout?: number;
   /** `TINA4_SESSION_MAX_BYTES`: largest session, as stored JSON (default 1 MiB). */
   maxBytes?: number;
   /**
@@ -74,7 +75,7 @@ export interface SessionOptions {
   logger?: SessionLogger;
 }
 
-/** The resolved configuration: every setting has its final value. */
+/** The resolved configuration: every setting of the core has its final value. */
 export interface SessionConfig {
   readonly backend: SessionBackend;
   readonly store: SessionStore | undefined;
@@ -88,19 +89,17 @@ export interface SessionConfig {
     readonly domain: string | undefined;
   };
   readonly filePath: string;
-  readonly host: string | undefined;
-  readonly port: number | undefined;
-  readonly password: string | undefined;
-  readonly database: string | undefined;
-  readonly databaseUrl: string | undefined;
   readonly lock: boolean;
   readonly lockWaitMs: number;
+  readonly storeTimeoutMs: number;
   readonly maxBytes: number;
   readonly trustProxy: boolean;
   /** Encryption secrets, the one that encrypts first; empty when values are stored in clear. */
   readonly secrets: readonly string[];
+  /** The code options as given, for backend packages, which read their own entry (`options.redis`, ...). */
+  readonly options: Readonly<SessionOptions>;
   /** Every variable that was visible, for backend packages that read settings of their own. */
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly env: SettingsEnv;
   readonly logger: SessionLogger;
 }
 
@@ -108,8 +107,14 @@ export interface SessionConfig {
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const DEFAULT_TTL_SECONDS = 3600;
+/** Browsers cap a cookie's lifetime at 400 days; a longer session could not keep its cookie. */
+const MAX_TTL_SECONDS = 400 * 24 * 3600;
 const DEFAULT_LOCK_WAIT_MS = 5000;
+const DEFAULT_STORE_TIMEOUT_MS = 2000;
+/** Ten minutes: a request that waits longer for its session has long been given up by its client. */
+const MAX_WAIT_MS = 600_000;
 const DEFAULT_MAX_BYTES = 1024 * 1024;
+const MAX_MAX_BYTES = 256 * 1024 * 1024;
 /** An encryption secret shorter than this is more likely a mistake than a key. */
 const MIN_SECRET_LENGTH = 16;
 
@@ -122,36 +127,54 @@ export function resolveSessionConfig(options: SessionOptions = {}): SessionConfi
   const env = options.env
     ? { ...(options.envFile === false ? {} : readEnvFile(options.envFile)), ...options.env }
     : loadEnvironment(options.envFile);
-  const read = <T>(name: string, given: T | undefined, parse: (raw: string) => T): T | undefined => {
-    if (given !== undefined) return given;
-    const raw = env[name];
-    return raw === undefined || raw === '' ? undefined : parse(raw);
-  };
+  const integer = (
+    name: string,
+    given: number | undefined,
+    unit: string,
+    fallback: number,
+    bounds: { min?: number; max?: number },
+  ): number =>
+    given !== undefined
+      ? checkInteger(`${name} (in code)`, given, unit, bounds)
+      : (readSetting(env, name, (raw) => parseInteger(name, raw, unit, bounds)) ?? fallback);
 
   const backend =
-    read('TINA4_SESSION_BACKEND', options.backend, (raw) =>
-      parseChoice('TINA4_SESSION_BACKEND', raw, SESSION_BACKENDS),
+    readSetting(
+      env,
+      'TINA4_SESSION_BACKEND',
+      (raw, name) => parseChoice(name, raw, SESSION_BACKENDS),
+      options.backend,
     ) ?? 'file';
-  const ttlSeconds =
-    read('TINA4_SESSION_TTL', options.ttl, (raw) =>
-      parsePositiveInteger('TINA4_SESSION_TTL', raw, 'seconds'),
-    ) ?? DEFAULT_TTL_SECONDS;
+  const ttlSeconds = integer('TINA4_SESSION_TTL', options.ttl, 'seconds', DEFAULT_TTL_SECONDS, {
+    max: MAX_TTL_SECONDS,
+  });
   const secure: boolean | 'auto' =
-    read('TINA4_SESSION_SECURE', options.secure, (raw) =>
-      raw.trim().toLowerCase() === 'auto' ? 'auto' : parseBoolean('TINA4_SESSION_SECURE', raw, 'auto'),
+    readSetting(
+      env,
+      'TINA4_SESSION_SECURE',
+      (raw, name) => (raw.trim().toLowerCase() === 'auto' ? 'auto' : parseBoolean(name, raw, 'auto')),
+      options.secure,
     ) ?? false;
   const httpOnly =
-    read('TINA4_SESSION_HTTPONLY', options.httpOnly, (raw) => parseBoolean('TINA4_SESSION_HTTPONLY', raw)) ??
+    readSetting(env, 'TINA4_SESSION_HTTPONLY', (raw, name) => parseBoolean(name, raw), options.httpOnly) ??
     true;
   const sameSite =
-    read('TINA4_SESSION_SAMESITE', options.sameSite, (raw) =>
-      parseChoice('TINA4_SESSION_SAMESITE', raw, SAME_SITE_VALUES),
+    readSetting(
+      env,
+      'TINA4_SESSION_SAMESITE',
+      (raw, name) => parseChoice(name, raw, SAME_SITE_VALUES),
+      options.sameSite,
     ) ?? 'Lax';
   const cookieName =
-    read('TINA4_SESSION_NAME', options.cookieName, (raw) => parseNonEmpty('TINA4_SESSION_NAME', raw)) ??
+    readSetting(env, 'TINA4_SESSION_NAME', (raw, name) => parseNonEmpty(name, raw), options.cookieName) ??
     'tina4_session';
+  const domain = readSetting(
+    env,
+    'TINA4_SESSION_DOMAIN',
+    (raw, name) => parseNonEmpty(name, raw),
+    options.cookieDomain,
+  );
 
-  validateTtl(ttlSeconds);
   if (!COOKIE_NAME.test(cookieName)) {
     throw new SessionConfigError(
       `TINA4_SESSION_NAME="${cookieName}" is not a valid cookie name. Use letters, digits and !#$%&'*+-.^_\`|~ only.`,
@@ -169,54 +192,58 @@ export function resolveSessionConfig(options: SessionOptions = {}): SessionConfi
     );
   }
 
-  const port = read('TINA4_SESSION_PORT', options.port, (raw) =>
-    parsePositiveInteger('TINA4_SESSION_PORT', raw, 'port', 65535),
-  );
-  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
-    throw new SessionConfigError(`port ${port} is not valid. Use a whole number from 1 to 65535.`);
-  }
-
   return {
     backend,
     store: options.store,
     ttlSeconds,
-    cookie: { name: cookieName, path: '/', secure, httpOnly, sameSite, domain: options.cookieDomain },
-    filePath: resolve(read('TINA4_SESSION_PATH', options.path, (raw) => raw.trim()) ?? 'sessions'),
-    host: read('TINA4_SESSION_HOST', options.host, (raw) => raw.trim()),
-    port,
-    password: read('TINA4_SESSION_PASSWORD', options.password, (raw) => raw),
-    database: read('TINA4_SESSION_DATABASE', options.database, (raw) => raw.trim()),
-    databaseUrl: options.databaseUrl ?? nonEmpty(env.DATABASE_URL) ?? nonEmpty(env.TINA4_DATABASE_URL),
-    lock: read('TINA4_SESSION_LOCK', options.lock, (raw) => parseBoolean('TINA4_SESSION_LOCK', raw)) ?? false,
-    lockWaitMs:
-      read('TINA4_SESSION_LOCK_WAIT', options.lockWait, (raw) =>
-        parsePositiveInteger('TINA4_SESSION_LOCK_WAIT', raw, 'milliseconds'),
-      ) ?? DEFAULT_LOCK_WAIT_MS,
+    cookie: { name: cookieName, path: '/', secure, httpOnly, sameSite, domain },
+    filePath: resolve(
+      readSetting(env, 'TINA4_SESSION_PATH', (raw) => raw.trim(), options.path) ?? 'sessions',
+    ),
+    lock:
+      readSetting(env, 'TINA4_SESSION_LOCK', (raw, name) => parseBoolean(name, raw), options.lock) ?? false,
+    lockWaitMs: integer('TINA4_SESSION_LOCK_WAIT', options.lockWait, 'milliseconds', DEFAULT_LOCK_WAIT_MS, {
+      max: MAX_WAIT_MS,
+    }),
+    storeTimeoutMs: integer(
+      'TINA4_SESSION_STORE_TIMEOUT',
+      options.storeTimeout,
+      'milliseconds',
+      DEFAULT_STORE_TIMEOUT_MS,
+      { max: MAX_WAIT_MS },
+    ),
     trustProxy:
-      read('TINA4_SESSION_TRUST_PROXY', options.trustProxy, (raw) =>
-        parseBoolean('TINA4_SESSION_TRUST_PROXY', raw),
+      readSetting(
+        env,
+        'TINA4_SESSION_TRUST_PROXY',
+        (raw, name) => parseBoolean(name, raw),
+        options.trustProxy,
       ) ?? false,
-    secrets: parseSecrets(options.secret ?? env.TINA4_SESSION_SECRET),
-    maxBytes:
-      read('TINA4_SESSION_MAX_BYTES', options.maxBytes, (raw) =>
-        parsePositiveInteger('TINA4_SESSION_MAX_BYTES', raw, 'bytes'),
-      ) ?? DEFAULT_MAX_BYTES,
+    secrets: parseSecrets(options.secret ?? nonEmptyRaw(env.TINA4_SESSION_SECRET)),
+    maxBytes: integer('TINA4_SESSION_MAX_BYTES', options.maxBytes, 'bytes', DEFAULT_MAX_BYTES, {
+      max: MAX_MAX_BYTES,
+    }),
+    options,
     env,
     logger: options.logger ?? console,
   };
 }
 
-function validateTtl(ttlSeconds: number): void {
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) {
-    throw new SessionConfigError(`ttl ${ttlSeconds} is not valid. Use a whole number of seconds, 1 or more.`);
-  }
-}
-
+/**
+ * The encryption secrets. A value that is set but yields no usable secret (only spaces, only
+ * commas, an empty entry between commas) is an error: silently storing sessions in clear when the
+ * operator asked for encryption would be the worst reading of it.
+ */
 function parseSecrets(given: string | readonly string[] | undefined): readonly string[] {
   if (given === undefined) return [];
   const secrets = (typeof given === 'string' ? given.split(',') : [...given]).map((secret) => secret.trim());
-  const usable = secrets.filter((secret) => secret !== '');
-  for (const secret of usable) {
+  if (secrets.length === 0 || secrets.some((secret) => secret === '')) {
+    throw new SessionConfigError(
+      'TINA4_SESSION_SECRET is set but holds an empty secret (only spaces, or an empty entry between commas). ' +
+        'Give one secret, or several separated by commas, each at least 16 characters; or unset it to store sessions unencrypted.',
+    );
+  }
+  for (const secret of secrets) {
     if (secret.length < MIN_SECRET_LENGTH) {
       throw new SessionConfigError(
         `TINA4_SESSION_SECRET holds a secret of ${secret.length} characters; use at least ${MIN_SECRET_LENGTH} ` +
@@ -224,9 +251,10 @@ function parseSecrets(given: string | readonly string[] | undefined): readonly s
       );
     }
   }
-  return usable;
+  return secrets;
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
+/** The variable's raw text unless it is unset or exactly empty (`TINA4_SESSION_SECRET=` in `.env`). */
+function nonEmptyRaw(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
 }

@@ -46,6 +46,17 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
 }
 
 /**
+ * The `Set-Cookie` value that deletes a cookie, by Express's rule for `res.clearCookie`: the same
+ * scope (path `/` unless given, the domain if any), an empty value and an `Expires` in 1970;
+ * `maxAge` and `expires` of the options are ignored. A cookie is only deleted with the path and
+ * domain it was set with.
+ */
+export function serializeClearedCookie(name: string, options: CookieOptions = {}): string {
+  const { maxAge: _maxAge, expires: _expires, ...scope } = options;
+  return serializeCookie(name, '', { path: '/', ...scope, expires: new Date(1) });
+}
+
+/**
  * The cookies of a `Cookie` header, percent-decoded. Malformed pairs are skipped and never throw;
  * when a name repeats, the first one (the most specific path, as browsers order them) wins.
  */

@@ -3,10 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateSessionId, type SessionOptions } from '../../src/index.js';
 import type { RunningServer } from '../support/apps/running-server.js';
 import { CookieJar } from '../support/cookie-jar.js';
+import { gates } from '../support/gates.js';
 
 export type StartApp = (options: SessionOptions) => Promise<RunningServer>;
 
-const ISOLATED: SessionOptions = { backend: 'memory', envFile: false, env: {} };
+/** What the apps of these tests log (a late change's warning, for one). */
+const logged: string[] = [];
+const ISOLATED: SessionOptions = {
+  backend: 'memory',
+  envFile: false,
+  env: {},
+  logger: { warn: (line) => logged.push(line), error: (line) => logged.push(line) },
+};
 const SESSION_COOKIE =
   /^tina4_session=([A-Za-z0-9_-]{43}); Max-Age=3600; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/;
 
@@ -112,6 +120,32 @@ export function describeAdapter(name: string, start: StartApp, extra: { streamin
         expect(line).toMatch(/^(theme|language)=; Max-Age=0; Path=\//);
     });
 
+    it("deletes cookies with the framework's own method, scope kept, by Express's rule", async () => {
+      const response = await fetch(`${app.url}/clear-cookie`, { method: 'POST' });
+      const lines = response.headers.getSetCookie();
+      const theme = lines.find((line) => line.startsWith('theme='));
+      const scoped = lines.find((line) => line.startsWith('scoped='));
+      expect(theme).toMatch(/^theme=;/);
+      expect(theme).toContain('Path=/');
+      // Express's rule (and the core's): Expires in 1970; Hono's own deleteCookie: Max-Age=0.
+      expect(theme).toMatch(/Expires=Thu, 01 Jan 1970 00:00:00 GMT|Max-Age=0/);
+      expect(theme).not.toMatch(/Max-Age=5/);
+      expect(scoped).toMatch(/^scoped=;/);
+      expect(scoped).toMatch(/Domain=example\.com/i);
+      expect(scoped).toContain('Path=/shop');
+    });
+
+    it('logs a change made after the response was sent, which is not saved by itself', async () => {
+      const jar = new CookieJar();
+      await jar.fetch(`${app.url}/visit-counter`);
+      const before = logged.length;
+      await jar.fetch(`${app.url}/late-change`);
+      const deadline = Date.now() + 2000;
+      while (logged.length === before && Date.now() < deadline) await sleep(10);
+      expect(logged.slice(before)).toEqual([expect.stringMatching(/changed after its response was sent/)]);
+      expect((await readJson(await jar.fetch(`${app.url}/whoami`))).data).toEqual({ visit_count: 1 });
+    });
+
     it('gives forged and garbage cookies a fresh session and never adopts their id', async () => {
       const forged = generateSessionId();
       const response = await fetch(`${app.url}/visit-counter`, {
@@ -144,6 +178,93 @@ export function describeAdapter(name: string, start: StartApp, extra: { streamin
       expect(body.error).toContain('"login_time"');
       expect(body.error).toContain('toISOString()');
       expect(jar.get('tina4_session')).toBeUndefined();
+    });
+
+    describe('overlapping requests of one browser (a handler held open by the test)', () => {
+      let gateCount = 0;
+      /** A logged-in browser and a request of it held in its handler; `done` is its response. */
+      const heldRequest = async (then: 'set' | 'regenerate') => {
+        const jar = new CookieJar();
+        await jar.fetch(`${app.url}/visit-counter`);
+        const id = jar.get('tina4_session')!;
+        const gate = `${name}-${++gateCount}`;
+        const done = jar.fetch(`${app.url}/held?gate=${gate}&then=${then}`, { method: 'POST' });
+        await gates.arrived(gate);
+        return { jar, id, gate, done };
+      };
+      const withCookie = (id: string) => ({ headers: { cookie: `tina4_session=${id}` } });
+
+      it('a logout is not undone by a slower request that writes afterwards', async () => {
+        const slow = await heldRequest('set');
+        const logout = await fetch(`${app.url}/logout`, { method: 'POST', ...withCookie(slow.id) });
+        expect(sessionCookieOf(logout)).toMatch(/^tina4_session=; Max-Age=0/);
+        gates.open(slow.gate);
+        const late = await slow.done;
+        expect(late.status).toBe(200);
+        expect(sessionCookieOf(late)).toBeUndefined();
+        const after = await fetch(`${app.url}/whoami`, withCookie(slow.id));
+        expect(await after.json()).toEqual({ user: null, data: {} });
+      });
+
+      it('an id retired by a login is not revived by a slower request', async () => {
+        const slow = await heldRequest('set');
+        const login = await fetch(`${app.url}/login`, { method: 'POST', ...withCookie(slow.id) });
+        const newId = SESSION_COOKIE.exec(sessionCookieOf(login) ?? '')?.[1];
+        expect(newId).toBeDefined();
+        gates.open(slow.gate);
+        expect(sessionCookieOf(await slow.done)).toBeUndefined();
+        expect(await (await fetch(`${app.url}/whoami`, withCookie(slow.id))).json()).toEqual({
+          user: null,
+          data: {},
+        });
+        expect(await (await fetch(`${app.url}/whoami`, withCookie(newId!))).json()).toEqual({
+          user: 'alice',
+          data: { visit_count: 1, user: 'alice' },
+        });
+      });
+
+      it('a held login whose session was logged out meanwhile logs nobody in', async () => {
+        const held = await heldRequest('regenerate');
+        await fetch(`${app.url}/logout`, { method: 'POST', ...withCookie(held.id) });
+        gates.open(held.gate);
+        const late = await held.done;
+        expect(late.status).toBe(200);
+        expect(sessionCookieOf(late)).toBeUndefined();
+      });
+
+      it('a double-submitted login leaves one live session', async () => {
+        const first = await heldRequest('regenerate');
+        const secondGate = `${first.gate}-twin`;
+        const second = fetch(`${app.url}/held?gate=${secondGate}&then=regenerate`, {
+          method: 'POST',
+          ...withCookie(first.id),
+        });
+        await gates.arrived(secondGate);
+        gates.open(first.gate);
+        gates.open(secondGate);
+        const ids = (await Promise.all([first.done, second]))
+          .map((response) => SESSION_COOKIE.exec(sessionCookieOf(response) ?? '')?.[1])
+          .filter((id) => id !== undefined);
+        expect(ids).toHaveLength(1);
+        expect(await (await fetch(`${app.url}/whoami`, withCookie(ids[0]!))).json()).toMatchObject({
+          user: 'alice',
+        });
+      });
+
+      it('regenerate() on a session with no data sends no cookie', async () => {
+        const response = await fetch(`${app.url}/regenerate-only`);
+        expect(response.headers.getSetCookie()).toEqual([]);
+      });
+
+      it('getSessionId() after destroy() is null and the response only expires the cookie', async () => {
+        const jar = new CookieJar();
+        await jar.fetch(`${app.url}/visit-counter`);
+        const response = await jar.fetch(`${app.url}/logout-and-ask-id`, { method: 'POST' });
+        expect(await response.json()).toEqual({ id: null });
+        expect(response.headers.getSetCookie()).toEqual([
+          expect.stringMatching(/^tina4_session=; Max-Age=0/),
+        ]);
+      });
     });
 
     it('fails at start-up when SameSite=None is asked for without Secure', async () => {

@@ -1,5 +1,6 @@
 import {
   createMemoryStore,
+  RequestSession,
   resolveSessionConfig,
   SessionManager,
   type SessionOptions,
@@ -12,6 +13,20 @@ export function memoryManager(
   store: SessionStore = createMemoryStore(),
 ): SessionManager {
   return new SessionManager(resolveSessionConfig({ envFile: false, env: {}, ...options }), store);
+}
+
+/** A request with this `Cookie` header, as an adapter begins it. */
+export async function openRequest(manager: SessionManager, cookie?: string): Promise<RequestSession> {
+  return RequestSession.begin(manager, cookie, false);
+}
+
+/** Ends a request as an adapter does; resolves the `Set-Cookie` value it owed. */
+export async function finishRequest(request: RequestSession): Promise<string | undefined> {
+  try {
+    return await request.finish();
+  } finally {
+    await request.release();
+  }
 }
 
 /** The `Cookie` header a browser would send back after `setCookie`. */

@@ -1,10 +1,15 @@
 import type { CookieOptions, Session } from '../../src/index.js';
+import { gates } from './gates.js';
 
 /** What a test route sees, whatever the framework. */
 export interface RouteContext {
   session: Session;
+  /** The request's query parameters. */
+  query: URLSearchParams;
   cookies: Record<string, string>;
   setCookie(name: string, value: string, options?: CookieOptions): void;
+  /** The framework's way to delete a cookie (`res.clearCookie`, `reply.clearCookie`, Hono's `deleteCookie`). */
+  clearCookie(name: string, options?: CookieOptions): void;
 }
 
 export type RouteResult = { json: unknown; status?: number } | { redirect: string };
@@ -12,7 +17,7 @@ export type RouteResult = { json: unknown; status?: number } | { redirect: strin
 export interface TestRoute {
   method: 'GET' | 'POST';
   path: string;
-  handle(context: RouteContext): RouteResult;
+  handle(context: RouteContext): RouteResult | Promise<RouteResult>;
 }
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
@@ -101,6 +106,24 @@ export const testRoutes: TestRoute[] = [
     },
   },
   {
+    method: 'POST',
+    path: '/clear-cookie',
+    handle({ clearCookie }) {
+      clearCookie('theme', { path: '/', maxAge: 5000 });
+      clearCookie('scoped', { path: '/shop', domain: 'example.com' });
+      return { json: { ok: true } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/late-change',
+    async handle({ session }) {
+      // Changed once the response has gone out (the test waits for the warning).
+      setTimeout(() => session.set('late', true), 20);
+      return { json: { ok: true } };
+    },
+  },
+  {
     method: 'GET',
     path: '/cookies',
     handle({ cookies }) {
@@ -117,6 +140,35 @@ export const testRoutes: TestRoute[] = [
       } catch (error) {
         return { json: { error: (error as Error).message, type: (error as Error).name }, status: 400 };
       }
+    },
+  },
+  {
+    // Held open inside the handler (after the session was loaded) until the test opens its gate,
+    // then changes the session: `?gate=<name>&then=set|regenerate`.
+    method: 'POST',
+    path: '/held',
+    async handle({ session, query }) {
+      await gates.hold(query.get('gate') ?? 'default');
+      const then = query.get('then');
+      if (then === 'regenerate') session.regenerate();
+      session.set(then === 'regenerate' ? 'user' : 'cart', then === 'regenerate' ? 'alice' : [1]);
+      return { json: { ok: true } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/regenerate-only',
+    handle({ session }) {
+      session.regenerate();
+      return { json: { ok: true } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/logout-and-ask-id',
+    handle({ session }) {
+      session.destroy();
+      return { json: { id: session.getSessionId() } };
     },
   },
   {

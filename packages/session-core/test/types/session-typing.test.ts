@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Session } from '../../src/index.js';
-import { memoryManager } from '../support/manager.js';
+import { memoryManager, openRequest } from '../support/manager.js';
 
 /** Compile-time checks (run by `tsc --noEmit`) with a run-time smoke test so the file is a real test. */
 describe('Session typing', () => {
   it('is loose when untyped and checked when the data shape is declared', async () => {
-    const session = await memoryManager().load(undefined);
+    const { session } = await openRequest(memoryManager());
 
     // Untyped: the chapter's code compiles as written.
     const count = session.get('visit_count', 0) + 1;

@@ -2,16 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { SessionOptions } from '../../config/session-config.js';
 import { parseCookies } from '../../cookies/cookie-options.js';
-import { type Session, sessionStateOf } from '../../session.js';
-import type { SessionManager } from '../../session-manager.js';
-import { sessionErrorResponse } from '../error-response.js';
-import { isHttpsRequest } from '../is-https-request.js';
-import { createManagerHandle } from '../manager-handle.js';
+import { sessionErrorResponse } from '../../http/error-response.js';
+import { isHttpsRequest } from '../../http/is-https-request.js';
+import { createManagerHandle } from '../../http/manager-handle.js';
+import { RequestSession } from '../../http/request-session.js';
+import type { SessionManager } from '../../manager/session-manager.js';
+import type { Session } from '../../session/session.js';
 import { commitBeforeHeaders } from './commit-before-headers.js';
-import { type CookieSetter, ensureCookieMethod } from './response-cookies.js';
+import { type CookieClearer, type CookieSetter, ensureCookieMethods } from './response-cookies.js';
 
 export type { CookieOptions } from '../../cookies/cookie-options.js';
-export type { CookieSetter } from './response-cookies.js';
+export type { CookieClearer, CookieSetter } from './response-cookies.js';
 
 declare global {
   // Express's own Request type is declared in this global namespace; adding to it types
@@ -33,11 +34,16 @@ export interface SessionRequest extends IncomingMessage {
 /** A `node:http` response once the middleware has run. */
 export interface SessionResponse extends ServerResponse {
   cookie: CookieSetter<this>;
+  clearCookie: CookieClearer<this>;
 }
 
-/** Connect-style middleware, usable by Express, Connect and plain `node:http`. */
+/**
+ * Connect-style middleware, usable by Express, Connect and plain `node:http`. It calls `next()` once
+ * the session is ready and returns what `next` returned, a promise when it first had to read the
+ * store: an error thrown by `next` reaches the caller, synchronously or as that promise's rejection.
+ */
 export interface SessionMiddleware {
-  (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void;
+  (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => unknown): unknown;
   /** Resolves once the store is ready (and rejects if it cannot be created). */
   readonly ready: Promise<SessionManager>;
   /** Closes the store: call it on shutdown. */
@@ -63,48 +69,50 @@ export interface SessionMiddleware {
 export function sessions(options?: SessionOptions): SessionMiddleware {
   const handle = createManagerHandle(options);
 
-  const middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
+  const middleware = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: (error?: unknown) => unknown,
+  ): unknown => {
     const request = req as IncomingMessage & { session?: Session; cookies?: Record<string, string> };
-    if (request.session !== undefined) {
-      next();
-      return;
-    }
+    if (request.session !== undefined) return next();
     const cookies = request.cookies ?? parseCookies(req.headers.cookie);
     request.cookies = cookies;
-    ensureCookieMethod(res);
+    ensureCookieMethods(res);
 
-    // Without a usable session cookie there is nothing to read: serve the request in this tick.
-    const ready = handle.current;
-    const id = ready?.sessionIdFrom(cookies);
-    if (ready && id === undefined) {
-      const session = ready.emptySession({ https: requestIsHttps(req, ready.config.trustProxy) });
-      request.session = session;
-      // Most such requests never touch the session: hook the response only if this one does.
-      sessionStateOf(session).onFirstChange = () => commitBeforeHeaders(res, session, ready);
-      next();
-      return;
-    }
-
-    const attach = (manager: SessionManager, session: Session): void => {
-      request.session = session;
-      commitBeforeHeaders(res, session, manager);
-      next();
-    };
-    const loading =
-      ready && id !== undefined
-        ? ready
-            .loadSession(id, { https: requestIsHttps(req, ready.config.trustProxy) })
-            .then((session) => attach(ready, session))
-        : handle.ready.then((manager) =>
-            manager
-              .load(cookies, { https: requestIsHttps(req, manager.config.trustProxy) })
-              .then((session) => attach(manager, session)),
-          );
-    loading.catch((error: unknown) => {
+    const fail = (error: unknown): void => {
       const response = sessionErrorResponse(error);
       if (response) res.writeHead(response.status, response.headers).end(response.body);
       else next(error);
-    });
+    };
+    const attach = (session: RequestSession, lazily: boolean): unknown => {
+      request.session = session.session;
+      // Most requests without a session never touch it: hook the response only if this one does.
+      if (lazily) {
+        session.onFirstChange = () => {
+          if (res.writableEnded) session.close();
+          else commitBeforeHeaders(res, session);
+        };
+      } else commitBeforeHeaders(res, session);
+      return next();
+    };
+    const start = (manager: SessionManager): unknown => {
+      const begun = RequestSession.begin(
+        manager,
+        req.headers.cookie,
+        requestIsHttps(req, manager.config.trustProxy),
+      );
+      if (begun instanceof RequestSession) return attach(begun, true);
+      // `next` runs outside the promise's error path: a handler that throws runs once, and its
+      // error rejects the promise returned to the caller.
+      return begun
+        .then((session) => ({ session }), fail)
+        .then((begin) => begin && attach(begin.session, false));
+    };
+
+    // Without a usable session cookie there is nothing to read: serve the request in this tick.
+    const manager = handle.current;
+    return manager ? start(manager) : handle.ready.then(start, fail);
   };
 
   return Object.assign(middleware, { ready: handle.ready, close: handle.close });

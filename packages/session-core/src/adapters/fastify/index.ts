@@ -1,11 +1,12 @@
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionOptions } from '../../config/session-config.js';
-import { type CookieOptions, parseCookies, serializeCookie } from '../../cookies/cookie-options.js';
-import { type Session, sessionStateOf } from '../../session.js';
-import { sessionErrorResponse } from '../error-response.js';
-import { isHttpsRequest } from '../is-https-request.js';
-import { createManagerHandle } from '../manager-handle.js';
+import { parseCookies } from '../../cookies/cookie-options.js';
+import { sessionErrorResponse } from '../../http/error-response.js';
+import { isHttpsRequest } from '../../http/is-https-request.js';
+import { createManagerHandle } from '../../http/manager-handle.js';
+import { RequestSession } from '../../http/request-session.js';
+import type { Session } from '../../session/session.js';
 
 export type { CookieOptions } from '../../cookies/cookie-options.js';
 
@@ -13,54 +14,45 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The Tina4 session API. */
     session: Session;
-    /** The request's cookies, percent-decoded. */
-    cookies: Record<string, string>;
-  }
-  interface FastifyReply {
-    /** Adds a `Set-Cookie` (Tina4 options: `maxAge` in milliseconds, 0 deletes). Chainable. */
-    setCookie(name: string, value: string, options?: CookieOptions): FastifyReply;
-    /** Deletes a cookie (an expired `Set-Cookie` with the same path and domain). Chainable. */
-    clearCookie(name: string, options?: Pick<CookieOptions, 'path' | 'domain'>): FastifyReply;
+    /**
+     * The request's cookies, percent-decoded: @fastify/cookie's when it is registered, otherwise
+     * parsed by this plugin. (Declared exactly as @fastify/cookie declares it, so the two agree.)
+     */
+    cookies: { [cookieName: string]: string | undefined };
   }
 }
 
+/** The request's session lifecycle, kept on the request between the hooks. */
+const REQUEST_SESSION = Symbol('tina4.session.request');
+type WithRequestSession = FastifyRequest & { [REQUEST_SESSION]?: RequestSession };
+
 /**
- * Fastify plugin: `request.session` (the Tina4 API), `request.cookies`, `reply.setCookie()` and
- * `reply.clearCookie()`. Register it at the root (it is not encapsulated):
+ * Fastify plugin: `request.session` (the Tina4 API) and `request.cookies`. Register it at the root
+ * (it is not encapsulated):
  *
  * ```ts
- * await app.register(tina4Sessions, { ttl: 1800 });
+ * await app.register(sessions, { ttl: 1800 });
  * ```
  *
- * The session is committed in `onSend`, before the headers go out; a store outage becomes a 503.
+ * Cookies are Fastify's own: register `@fastify/cookie` (before or after this plugin) for
+ * `reply.setCookie()` and `reply.clearCookie()`, whose `maxAge` is in seconds, Fastify's
+ * convention. This plugin adds no cookie decorators of its own, so the two never collide.
+ *
+ * The session is read in `onRequest`, committed in `onSend` (before the headers go out) and its
+ * lock released in `onResponse`; a store outage becomes a 503.
  */
-export async function tina4Sessions(fastify: FastifyInstance, options: SessionOptions = {}): Promise<void> {
+export async function sessions(fastify: FastifyInstance, options: SessionOptions = {}): Promise<void> {
   const handle = createManagerHandle(options);
   const manager = await handle.ready;
 
   fastify.decorateRequest('session', null as unknown as Session);
-  if (!fastify.hasRequestDecorator('cookies')) {
-    fastify.decorateRequest('cookies', null as unknown as Record<string, string>);
-  }
-  if (!fastify.hasReplyDecorator('setCookie')) {
-    fastify.decorateReply(
-      'setCookie',
-      function (this: FastifyReply, name: string, value: string, cookie?: CookieOptions) {
-        return this.header('set-cookie', serializeCookie(name, value, cookie));
-      },
-    );
-  }
-  if (!fastify.hasReplyDecorator('clearCookie')) {
-    fastify.decorateReply('clearCookie', function (this: FastifyReply, name: string, cookie?: CookieOptions) {
-      return this.header('set-cookie', serializeCookie(name, '', { ...cookie, maxAge: 0 }));
-    });
-  }
 
   // Callback-style hooks: a request without a usable session cookie, or a response with nothing to
   // commit, passes through without a promise.
   fastify.addHook(
     'onRequest',
     (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+      // Not a decorator: @fastify/cookie decorates `cookies` itself, and may be registered after us.
       request.cookies ??= parseCookies(request.headers.cookie);
       const encrypted = (request.raw.socket as TLSSocket | undefined)?.encrypted === true;
       const https = isHttpsRequest(
@@ -68,26 +60,21 @@ export async function tina4Sessions(fastify: FastifyInstance, options: SessionOp
         request.headers['x-forwarded-proto'],
         manager.config.trustProxy,
       );
-      const id = manager.sessionIdFrom(request.cookies);
-      if (id === undefined) {
-        request.session = manager.emptySession({ https });
+      const attach = (session: RequestSession): void => {
+        (request as WithRequestSession)[REQUEST_SESSION] = session;
+        request.session = session.session;
         done();
+      };
+      const begun = RequestSession.begin(manager, request.headers.cookie, https);
+      if (begun instanceof RequestSession) {
+        attach(begun);
         return;
       }
-      manager.loadSession(id, { https }).then(
-        (session) => {
-          request.session = session;
-          done();
-        },
-        (error: unknown) => {
-          const response = sessionErrorResponse(error);
-          if (!response) {
-            done(error as Error);
-            return;
-          }
-          reply.code(response.status).headers(response.headers).send(response.body);
-        },
-      );
+      begun.then(attach, (error: unknown) => {
+        const response = sessionErrorResponse(error);
+        if (!response) done(error as Error);
+        else reply.code(response.status).headers(response.headers).send(response.body);
+      });
     },
   );
 
@@ -99,60 +86,57 @@ export async function tina4Sessions(fastify: FastifyInstance, options: SessionOp
       payload: unknown,
       done: (error: Error | null, payload?: unknown) => void,
     ) => {
-      const session = request.session;
+      const session = (request as WithRequestSession)[REQUEST_SESSION];
       if (!session) {
         done(null, payload);
         return;
       }
-      const sendCookie = (): void => {
-        const cookie = manager.setCookieHeader(session);
+      const send = (cookie: string | undefined): void => {
         if (cookie !== undefined) reply.header('set-cookie', cookie);
-      };
-      if (!sessionStateOf(session).hasPendingWork()) {
-        sendCookie();
         done(null, payload);
+      };
+      const finished = session.finish();
+      if (typeof finished !== 'object') {
+        send(finished);
         return;
       }
-      manager.commit(session).then(
-        () => {
-          sendCookie();
-          done(null, payload);
-        },
-        (error: unknown) => {
-          const response = sessionErrorResponse(error);
-          if (!response) {
-            done(error as Error);
-            return;
-          }
-          reply.removeHeader('set-cookie');
-          reply.removeHeader('content-length');
-          reply.code(response.status).headers(response.headers);
-          done(null, response.body);
-        },
-      );
+      finished.then(send, (error: unknown) => {
+        const response = sessionErrorResponse(error);
+        if (!response) {
+          done(error as Error);
+          return;
+        }
+        reply.removeHeader('set-cookie');
+        reply.removeHeader('content-length');
+        reply.code(response.status).headers(response.headers);
+        done(null, response.body);
+      });
     },
   );
 
-  const release = (request: FastifyRequest, _reply: FastifyReply, done: () => void): void => {
-    const session = request.session;
-    if (session && sessionStateOf(session).releaseLock) void manager.release(session).then(done);
+  const release = (request: FastifyRequest, done: () => void): void => {
+    const session = (request as WithRequestSession)[REQUEST_SESSION];
+    if (session?.holdsLock) void session.release().then(done);
     else done();
   };
   // Hooks cost every request something: only apps that lock sessions get these.
   if (manager.config.lock) {
-    fastify.addHook('onResponse', release);
-    fastify.addHook('onRequestAbort', (request: FastifyRequest, done: () => void) =>
-      release(request, undefined as never, done),
+    fastify.addHook('onResponse', (request: FastifyRequest, _reply: FastifyReply, done: () => void) =>
+      release(request, done),
     );
+    fastify.addHook('onRequestAbort', release);
   }
   fastify.addHook('onClose', () => handle.close());
 }
 
 // Skip Fastify's encapsulation so that the decorators and hooks apply to the whole app
 // (what the fastify-plugin helper does, without the dependency).
-Object.assign(tina4Sessions, {
+Object.assign(sessions, {
   [Symbol.for('skip-override')]: true,
   [Symbol.for('fastify.display-name')]: '@tina4/session-core',
 });
 
-export default tina4Sessions;
+/** The same plugin under its earlier name. */
+export const tina4Sessions = sessions;
+
+export default sessions;

@@ -1,9 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { SessionOptions } from '../../config/session-config.js';
-import type { Session } from '../../session.js';
-import { sessionErrorResponse } from '../error-response.js';
-import { isHttpsRequest } from '../is-https-request.js';
-import { createManagerHandle } from '../manager-handle.js';
+import { sessionErrorResponse } from '../../http/error-response.js';
+import { isHttpsRequest } from '../../http/is-https-request.js';
+import { createManagerHandle } from '../../http/manager-handle.js';
+import { RequestSession } from '../../http/request-session.js';
+import type { SessionManager } from '../../manager/session-manager.js';
+import type { Session } from '../../session/session.js';
 
 /** Hono environment with the session: `new Hono<SessionEnv>()`, then `c.get('session')`. */
 export interface SessionEnv {
@@ -12,7 +14,7 @@ export interface SessionEnv {
 
 /** Hono middleware with `ready` and `close()` for start-up and shutdown. */
 export type SessionMiddlewareHandler = MiddlewareHandler<SessionEnv> & {
-  readonly ready: Promise<unknown>;
+  readonly ready: Promise<SessionManager>;
   close(): Promise<void>;
 };
 
@@ -23,7 +25,7 @@ export type SessionMiddlewareHandler = MiddlewareHandler<SessionEnv> & {
  *
  * ```ts
  * const app = new Hono<SessionEnv>();
- * app.use(sessionMiddleware());
+ * app.use(sessions());
  * app.get('/visit', (c) => {
  *   const session = c.get('session');
  *   session.set('count', session.get('count', 0) + 1);
@@ -31,35 +33,36 @@ export type SessionMiddlewareHandler = MiddlewareHandler<SessionEnv> & {
  * });
  * ```
  */
-export function sessionMiddleware(options?: SessionOptions): SessionMiddlewareHandler {
+export function sessions(options?: SessionOptions): SessionMiddlewareHandler {
   const handle = createManagerHandle(options);
 
   const middleware: MiddlewareHandler<SessionEnv> = async (c, next) => {
-    let manager: Awaited<typeof handle.ready>;
-    let session: Session;
+    let session: RequestSession;
     try {
-      manager = await handle.ready;
+      const manager = handle.current ?? (await handle.ready);
       const encrypted = new URL(c.req.url).protocol === 'https:';
       const https = isHttpsRequest(encrypted, c.req.header('x-forwarded-proto'), manager.config.trustProxy);
-      session = await manager.load(c.req.header('cookie'), { https });
+      session = await RequestSession.begin(manager, c.req.header('cookie'), https);
     } catch (error) {
       return errorResponse(c, error);
     }
-    c.set('session', session);
+    c.set('session', session.session);
     try {
       await next();
-      await manager.commit(session);
-      const cookie = manager.setCookieHeader(session);
+      const cookie = await session.finish();
       if (cookie !== undefined) appendSetCookie(c, cookie);
     } catch (error) {
       c.res = errorResponse(c, error);
     } finally {
-      await manager.release(session);
+      await session.release();
     }
   };
 
   return Object.assign(middleware, { ready: handle.ready, close: handle.close });
 }
+
+/** The same middleware under its earlier name. */
+export const sessionMiddleware = sessions;
 
 /** The 503/500 for a session failure; anything else goes on to Hono's own error handling. */
 function errorResponse(c: Context, error: unknown): Response {

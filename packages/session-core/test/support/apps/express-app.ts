@@ -10,12 +10,14 @@ export async function startExpressApp(options: SessionOptions): Promise<RunningS
   const middleware = sessions(options);
   app.use(middleware);
   for (const route of testRoutes) {
-    app[route.method === 'GET' ? 'get' : 'post'](route.path, (req, res) => {
-      const result = route.handle({
+    app[route.method === 'GET' ? 'get' : 'post'](route.path, async (req, res) => {
+      const result = await route.handle({
         session: req.session,
+        query: new URL(req.url, 'http://localhost').searchParams,
         cookies: req.cookies,
         // Express's types spell sameSite in lower case; its runtime accepts Tina4's "Lax" too.
         setCookie: (name, value, cookie) => res.cookie(name, value, (cookie ?? {}) as express.CookieOptions),
+        clearCookie: (name, cookie) => res.clearCookie(name, cookie as express.CookieOptions),
       });
       if ('redirect' in result) res.redirect(302, result.redirect);
       else res.status(result.status ?? 200).json(result.json);

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { type SessionEnv, sessionMiddleware } from '../../../src/adapters/hono/index.js';
 import type { SessionOptions } from '../../../src/index.js';
 import { testRoutes } from '../routes.js';
@@ -11,9 +11,10 @@ export async function startHonoApp(options: SessionOptions): Promise<RunningServ
   const middleware = sessionMiddleware(options);
   app.use(middleware);
   for (const route of testRoutes) {
-    app.on(route.method, route.path, (c) => {
-      const result = route.handle({
+    app.on(route.method, route.path, async (c) => {
+      const result = await route.handle({
         session: c.get('session'),
+        query: new URL(c.req.url).searchParams,
         cookies: getCookie(c),
         // Hono's cookie helper takes maxAge in seconds; the shared routes speak Tina4 milliseconds.
         setCookie: (name, value, cookie = {}) =>
@@ -22,6 +23,12 @@ export async function startHonoApp(options: SessionOptions): Promise<RunningServ
             ...(cookie.maxAge !== undefined && { maxAge: Math.floor(cookie.maxAge / 1000) }),
             ...(cookie.sameSite !== undefined && { sameSite: cookie.sameSite as 'Lax' }),
           }),
+        clearCookie: (name, cookie = {}) => {
+          deleteCookie(c, name, {
+            path: cookie.path ?? '/',
+            ...(cookie.domain !== undefined && { domain: cookie.domain }),
+          });
+        },
       });
       if ('redirect' in result) return c.redirect(result.redirect, 302);
       return c.json(result.json as object, (result.status ?? 200) as 200);

@@ -8,7 +8,7 @@ import { listen, type RunningServer } from './running-server.js';
 export async function startNodeHttpApp(options: SessionOptions): Promise<RunningServer> {
   const middleware = sessions(options);
   const server = createServer((incoming, outgoing) => {
-    middleware(incoming, outgoing, () => {
+    middleware(incoming, outgoing, async () => {
       const req = incoming as SessionRequest;
       const res = outgoing as SessionResponse;
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -19,10 +19,12 @@ export async function startNodeHttpApp(options: SessionOptions): Promise<Running
         res.writeHead(404).end();
         return;
       }
-      const result = route.handle({
+      const result = await route.handle({
         session: req.session,
+        query: new URL(req.url ?? '/', 'http://localhost').searchParams,
         cookies: req.cookies,
         setCookie: (name, value, cookie) => res.cookie(name, value, cookie),
+        clearCookie: (name, cookie) => res.clearCookie(name, cookie),
       });
       if ('redirect' in result) res.writeHead(302, { location: result.redirect }).end();
       else

@@ -1,0 +1,184 @@
+import { resolve } from 'node:path';
+import { SessionConfigError } from '../errors.js';
+import type { SessionLogger } from '../logger.js';
+import type {
+  MoveSession,
+  ReleaseSessionLock,
+  SessionChangeSet,
+  SessionFields,
+  SessionKey,
+  SessionLockOptions,
+  SessionStore,
+  StoredSession,
+  WriteOptions,
+} from '../store-kit/session-store.js';
+import { SharedSessionLocks } from '../store-kit/shared-session-locks.js';
+import { SESSION_LOCK_SUFFIX, SESSION_SUFFIX, sessionFilePath, WRITE_LOCK_SUFFIX } from './file-names.js';
+import { applyFileOperations, type FileOperation, type FileOperationResult } from './file-operations.js';
+import { removeFileSync } from './file-system.js';
+import { SessionLockFiles, WriteLocks } from './process-locks.js';
+import { startReaper } from './reaper.js';
+import {
+  readSessionFile,
+  readSessionFileSync,
+  type SessionRecord,
+  type StoredRecord,
+  writeSessionFileSync,
+} from './session-file.js';
+import { WriteBatcher } from './write-batcher.js';
+
+export interface FileStoreOptions {
+  /** Directory of the session files; created (mode 0700) when missing. `TINA4_SESSION_PATH`. */
+  directory: string;
+  /** Where corrupt files and cleanup problems are reported (default `console`). */
+  logger?: SessionLogger;
+  /** How often expired files are removed, in milliseconds (default 10 minutes). */
+  reapIntervalMs?: number;
+}
+
+/**
+ * Sessions as files, one per session: `<directory>/sess-<key>.json` (mode 0600) holding
+ * `{ "expiresAt": <epoch ms>, "fields": { ... } }`. The default store: no server, no dependencies.
+ *
+ * Several processes may share the directory (a cluster on one machine): a write reads, merges and
+ * atomically replaces the file under an exclusive lock file, so concurrent requests of one session
+ * that change different fields both survive, within a process and across processes. Changes of one
+ * session that arrive together in this process are committed together: one lock, one read, one
+ * replaced file for all of them (see WriteBatcher).
+ *
+ * The small session and lock files are read and written with synchronous calls, which take
+ * microseconds on a local disk (see `session-file.ts` for why): keep the directory on a local
+ * disk, not a network filesystem, where each call could block the process and whose exclusive
+ * create may not be atomic (old NFS). Use a server-backed store across machines.
+ */
+export function createFileStore(options: FileStoreOptions): SessionStore {
+  if (typeof options.directory !== 'string' || options.directory.trim() === '') {
+    throw new SessionConfigError(
+      'createFileStore needs a directory, e.g. { directory: "./sessions" } (TINA4_SESSION_PATH).',
+    );
+  }
+  const directory = resolve(options.directory);
+  const logger = options.logger ?? console;
+  const pathOf = (key: SessionKey, suffix: string): string => sessionFilePath(directory, key, suffix);
+  const writeLocks = new WriteLocks(logger);
+  const sessionLocks = new SharedSessionLocks(
+    new SessionLockFiles((key) => pathOf(key, SESSION_LOCK_SUFFIX)),
+  );
+  const reportedCorrupt = new Set<string>();
+
+  /** Each corrupt file is reported once, not on every request that reads it. */
+  const reportCorrupt = (path: string): void => {
+    if (reportedCorrupt.has(path)) return;
+    reportedCorrupt.add(path);
+    logger.warn(
+      `[tina4-session] file store: ignored ${path}: it is not a valid session record (truncated or edited?). ` +
+        'It counts as a missing session and is removed by the next cleanup.',
+    );
+  };
+
+  /** The stored record, with a corrupt file reported. */
+  const readStored = (path: string): StoredRecord => {
+    const stored = readSessionFileSync(path);
+    if (stored === 'corrupt') reportCorrupt(path);
+    return stored;
+  };
+
+  // Every change of a session file (create, update, touch, take, destroy, the reaper's removal)
+  // goes through the batcher: changes of one key that queue up are applied together, in order,
+  // under one lock.
+  const batcher = new WriteBatcher<FileOperation, FileOperationResult>({
+    lock: (key) => writeLocks.take(pathOf(key, WRITE_LOCK_SUFFIX)),
+    commit(key, operations) {
+      const path = pathOf(key, SESSION_SUFFIX);
+      const { outcome, results } = applyFileOperations(readStored(path), operations, Date.now());
+      if (outcome.action === 'none') return results;
+      if (outcome.action === 'replace') writeSessionFileSync(path, outcome.record);
+      else removeFileSync(path);
+      reportedCorrupt.delete(path);
+      return results;
+    },
+  });
+  /** Submits a change of `key`; a key that is not a SHA-256 hex digest is refused before it queues. */
+  const change = async (key: SessionKey, operation: FileOperation): Promise<FileOperationResult> => {
+    pathOf(key, SESSION_SUFFIX);
+    return batcher.submit(key, operation);
+  };
+
+  const reaper = startReaper({
+    directory,
+    intervalMs: options.reapIntervalMs ?? 10 * 60_000,
+    logger,
+    async reapSession(key) {
+      // A look without the lock first (and without blocking): most files are live and need no lock.
+      const path = pathOf(key, SESSION_SUFFIX);
+      const stored = await readSessionFile(path);
+      if (stored === 'corrupt') reportCorrupt(path);
+      else if (stored === undefined || stored.expiresAt > Date.now()) return;
+      // Under the lock, the batch looks again: the session may have been written meanwhile.
+      await batcher.submit(key, { kind: 'reap' });
+    },
+  });
+
+  return {
+    name: 'file',
+
+    async read(key: SessionKey): Promise<StoredSession | undefined> {
+      const stored = readStored(pathOf(key, SESSION_SUFFIX));
+      return stored && stored !== 'corrupt' && stored.expiresAt > Date.now()
+        ? { fields: stored.fields, expiresAt: stored.expiresAt }
+        : undefined;
+    },
+
+    async create(
+      key: SessionKey,
+      fields: Readonly<SessionFields>,
+      { ttlSeconds }: WriteOptions,
+    ): Promise<boolean> {
+      return (await change(key, { kind: 'create', fields, ttlSeconds })) === true;
+    },
+
+    async update(key: SessionKey, changes: SessionChangeSet, { ttlSeconds }: WriteOptions): Promise<boolean> {
+      return (await change(key, { kind: 'update', changes, ttlSeconds })) === true;
+    },
+
+    async move(
+      from: SessionKey,
+      to: SessionKey,
+      move: MoveSession,
+      { ttlSeconds }: WriteOptions,
+    ): Promise<boolean> {
+      // Two files cannot change in one atomic step: the record is taken out of `from` (under its
+      // lock, so no write of `from` can follow), then created under the fresh key `to`. If that
+      // fails, it is put back where it was.
+      const taken = (await change(from, { kind: 'take' })) as SessionRecord | undefined;
+      if (!taken) return false;
+      try {
+        const fields = move(taken.fields);
+        if (await change(to, { kind: 'create', fields, ttlSeconds })) return true;
+        throw new Error('a record already exists under the regenerated session key');
+      } catch (error) {
+        const remainingSeconds = Math.max(1, Math.ceil((taken.expiresAt - Date.now()) / 1000));
+        await change(from, { kind: 'create', fields: taken.fields, ttlSeconds: remainingSeconds }).catch(
+          () => {},
+        );
+        throw error;
+      }
+    },
+
+    async touch(key: SessionKey, { ttlSeconds }: WriteOptions): Promise<boolean> {
+      return (await change(key, { kind: 'touch', ttlSeconds })) === true;
+    },
+
+    async destroy(key: SessionKey): Promise<void> {
+      // Queued behind the writes before it, so that none of them can bring the record back.
+      await change(key, { kind: 'destroy' });
+    },
+
+    lock(key: SessionKey, options: SessionLockOptions): Promise<ReleaseSessionLock> {
+      pathOf(key, SESSION_LOCK_SUFFIX);
+      return sessionLocks.acquire(key, options);
+    },
+
+    close: () => reaper.stop(),
+  };
+}

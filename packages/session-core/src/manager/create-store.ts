@@ -1,0 +1,55 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { SessionConfig } from '../config/session-config.js';
+import { encryptStore } from '../encryption/encrypted-store.js';
+import { SessionBackendNotInstalledError } from '../errors.js';
+import { createFileStore } from '../file-store/file-store.js';
+import { createMemoryStore } from '../memory-store/memory-store.js';
+import { isMissingModule } from '../store-kit/optional-import.js';
+import type { SessionStore } from '../store-kit/session-store.js';
+import { BACKEND_PACKAGES, type PackagedBackend, type SessionBackendModule } from './backend-packages.js';
+
+/**
+ * The store the configuration asks for: the composition root of the core. File and memory stores
+ * are built in; the others live in their own packages, imported only when chosen so that an app
+ * installs just the backend it uses. With `TINA4_SESSION_SECRET`, values are encrypted at rest.
+ */
+export async function createStore(config: SessionConfig): Promise<SessionStore> {
+  const store = await createPlainStore(config);
+  return config.secrets.length > 0 ? encryptStore(store, config.secrets, config.logger) : store;
+}
+
+async function createPlainStore(config: SessionConfig): Promise<SessionStore> {
+  if (config.store) return config.store;
+  switch (config.backend) {
+    case 'file':
+      return createFileStore({ directory: config.filePath, logger: config.logger });
+    case 'memory':
+      return createMemoryStore();
+    default:
+      return (await importBackend(config.backend, config)).createStoreFromConfig(config);
+  }
+}
+
+async function importBackend(backend: PackagedBackend, config: SessionConfig): Promise<SessionBackendModule> {
+  const { packageName, installCommand } = BACKEND_PACKAGES[backend];
+  try {
+    return (await import(packageName)) as SessionBackendModule;
+  } catch (error) {
+    if (!isMissingModule(error, packageName)) throw error;
+    // Isolated layouts (pnpm, workspaces) install the backend beside the app, where the core's own
+    // location cannot see it: look it up from the app's directory as well.
+    const fromApp = resolveFromApp(packageName);
+    if (fromApp) return (await import(pathToFileURL(fromApp).href)) as SessionBackendModule;
+    throw new SessionBackendNotInstalledError(backend, installCommand(config), { cause: error });
+  }
+}
+
+function resolveFromApp(packageName: string): string | undefined {
+  try {
+    return createRequire(join(process.cwd(), 'package.json')).resolve(packageName);
+  } catch {
+    return undefined;
+  }
+}

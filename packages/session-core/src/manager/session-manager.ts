@@ -1,0 +1,108 @@
+import { resolveSessionConfig, type SessionConfig, type SessionOptions } from '../config/session-config.js';
+import { SessionCookieWriter } from '../cookies/session-cookie.js';
+import { isWellFormedSessionId } from '../session/session-id.js';
+import type { SessionFields, SessionStore } from '../store-kit/session-store.js';
+import { createStore } from './create-store.js';
+import { StoreHealth } from './store-health.js';
+
+/** A lock outlives a crashed holder by at most this long. */
+const MIN_LOCK_LEASE_MS = 30_000;
+
+/** Session cookies of one request tried at most (each well-formed one costs a read). */
+const MAX_ID_CANDIDATES = 3;
+
+function unquote(value: string | undefined): string | undefined {
+  return value !== undefined && value.length >= 2 && value.startsWith('"') && value.endsWith('"')
+    ? value.slice(1, -1)
+    : value;
+}
+
+/**
+ * What every request of an app shares: the resolved configuration, the store (behind a deadline
+ * and outage reporting: {@link health}), and the session cookie's writer. Each request's own
+ * lifecycle is a `RequestSession`.
+ */
+export class SessionManager {
+  readonly config: SessionConfig;
+  readonly store: SessionStore;
+  readonly health: StoreHealth;
+  readonly cookies: SessionCookieWriter;
+  /** Touch a record's expiry at most this often; the cookie is re-sent with each touch. */
+  readonly touchIntervalMs: number;
+  /** How long a session lock lives if its holder never releases it. */
+  readonly lockLeaseMs: number;
+  /** Keys of unreadable records already reported, so each is logged once. */
+  readonly #unreadable = new Set<string>();
+
+  constructor(config: SessionConfig, store: SessionStore) {
+    this.config = config;
+    this.store = store;
+    this.health = new StoreHealth(store.name, config.logger, config.storeTimeoutMs);
+    this.touchIntervalMs = Math.min(60_000, (config.ttlSeconds * 1000) / 10);
+    this.lockLeaseMs = Math.max(MIN_LOCK_LEASE_MS, config.lockWaitMs * 2);
+    this.cookies = new SessionCookieWriter(config);
+  }
+
+  /**
+   * The session ids a request carries, in the order the browser sent them, keeping only values with
+   * the shape of an id this library issues (garbage never reaches the store). A browser sends
+   * several cookies of one name when another site of the domain planted one (a sibling subdomain,
+   * a more specific path): each is a candidate, so a planted cookie cannot log the user out. A value
+   * in double quotes (allowed by RFC 6265) counts without them. At most {@link MAX_ID_CANDIDATES}.
+   */
+  sessionIdsFrom(cookies: string | Record<string, string> | undefined): string[] {
+    if (cookies === undefined) return [];
+    if (typeof cookies === 'object') {
+      const id = unquote(cookies[this.config.cookie.name]);
+      return isWellFormedSessionId(id) ? [id] : [];
+    }
+    const ids: string[] = [];
+    const name = this.config.cookie.name;
+    // Only the session cookie is looked for; the header's other cookies are not parsed here.
+    for (let start = 0; start < cookies.length && ids.length < MAX_ID_CANDIDATES; ) {
+      const end = cookies.indexOf(';', start);
+      const pair = cookies.slice(start, end === -1 ? cookies.length : end);
+      start = end === -1 ? cookies.length : end + 1;
+      const equals = pair.indexOf('=');
+      if (equals === -1 || pair.slice(0, equals).trim() !== name) continue;
+      const id = unquote(pair.slice(equals + 1).trim());
+      if (isWellFormedSessionId(id) && !ids.includes(id)) ids.push(id);
+    }
+    return ids;
+  }
+
+  /**
+   * Whether every stored value is JSON. A record altered outside the library would otherwise fail
+   * later, in `get()`, on every request of that session; it is treated as missing instead, once logged.
+   */
+  isReadable(key: string, fields: SessionFields): boolean {
+    for (const name of Object.keys(fields)) {
+      try {
+        JSON.parse(fields[name]!);
+      } catch {
+        if (!this.#unreadable.has(key)) {
+          this.#unreadable.add(key);
+          this.config.logger.warn(
+            `[tina4-session] a session in store "${this.store.name}" holds a value that is not JSON (field "${name}"); ` +
+              'it is treated as missing and the visitor gets a new session.',
+          );
+        }
+        return false;
+      }
+    }
+    return true;
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+/**
+ * Resolves the configuration (environment, `.env`, code options), creates or imports the store and
+ * returns the manager that framework adapters use. Configuration errors are thrown here, at start-up.
+ */
+export async function createSessionManager(options: SessionOptions = {}): Promise<SessionManager> {
+  const config = resolveSessionConfig(options);
+  return new SessionManager(config, await createStore(config));
+}

@@ -1,0 +1,124 @@
+import { applyChangeSet } from '../store-kit/change-set.js';
+import { KeyedMutex } from '../store-kit/keyed-mutex.js';
+import type {
+  MoveSession,
+  ReleaseSessionLock,
+  SessionChangeSet,
+  SessionFields,
+  SessionKey,
+  SessionLockOptions,
+  SessionStore,
+  StoredSession,
+  WriteOptions,
+} from '../store-kit/session-store.js';
+
+export interface MemoryStoreOptions {
+  /** Most sessions kept; the least recently used one goes first when full (default 10 000). */
+  maxSessions?: number;
+  /** How often expired sessions are swept, in milliseconds (default 60 000). */
+  sweepIntervalMs?: number;
+  /**
+   * The map that holds the sessions, for tests that inspect what is stored or share it between
+   * store instances. The store owns a map it creates; a map passed in is not cleared by `close()`.
+   */
+  entries?: Map<SessionKey, MemoryStoreEntry>;
+}
+
+/** One stored session of the memory store. */
+export interface MemoryStoreEntry {
+  fields: SessionFields;
+  expiresAt: number;
+}
+
+/**
+ * Sessions in this process's memory: for tests and single-process development only. Everything is
+ * lost on restart and nothing is shared between processes or servers; use a server-backed store
+ * (Redis, Valkey, MongoDB, SQL) in production. Every operation is synchronous underneath, so each
+ * is atomic by itself.
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStore {
+  const maxSessions = options.maxSessions ?? 10_000;
+  // A Map iterates in insertion order; re-inserting on use makes its first key the least recently used.
+  const entries = options.entries ?? new Map<SessionKey, MemoryStoreEntry>();
+  const mutex = new KeyedMutex();
+
+  const sweep = (): void => {
+    const now = Date.now();
+    for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key);
+  };
+  const sweeper = setInterval(sweep, options.sweepIntervalMs ?? 60_000);
+  sweeper.unref();
+
+  /** The live entry of `key`, marked as just used; an expired one is dropped. */
+  const live = (key: SessionKey): MemoryStoreEntry | undefined => {
+    const entry = entries.get(key);
+    if (!entry) return undefined;
+    entries.delete(key);
+    if (entry.expiresAt <= Date.now()) return undefined;
+    entries.set(key, entry);
+    return entry;
+  };
+  const put = (key: SessionKey, fields: SessionFields, ttlSeconds: number): void => {
+    entries.set(key, { fields, expiresAt: Date.now() + ttlSeconds * 1000 });
+    while (entries.size > maxSessions) entries.delete(entries.keys().next().value as SessionKey);
+  };
+
+  return {
+    name: 'memory',
+
+    async read(key: SessionKey): Promise<StoredSession | undefined> {
+      const entry = live(key);
+      return entry && { fields: { ...entry.fields }, expiresAt: entry.expiresAt };
+    },
+
+    async create(
+      key: SessionKey,
+      fields: Readonly<SessionFields>,
+      { ttlSeconds }: WriteOptions,
+    ): Promise<boolean> {
+      if (live(key)) return false;
+      put(key, { ...fields }, ttlSeconds);
+      return true;
+    },
+
+    async update(key: SessionKey, changes: SessionChangeSet, { ttlSeconds }: WriteOptions): Promise<boolean> {
+      const entry = live(key);
+      if (!entry) return false;
+      put(key, applyChangeSet(entry.fields, changes), ttlSeconds);
+      return true;
+    },
+
+    async move(
+      from: SessionKey,
+      to: SessionKey,
+      move: MoveSession,
+      { ttlSeconds }: WriteOptions,
+    ): Promise<boolean> {
+      const entry = live(from);
+      if (!entry || live(to)) return false;
+      const fields = move({ ...entry.fields });
+      entries.delete(from);
+      put(to, fields, ttlSeconds);
+      return true;
+    },
+
+    async touch(key: SessionKey, { ttlSeconds }: WriteOptions): Promise<boolean> {
+      const entry = live(key);
+      if (entry) entry.expiresAt = Date.now() + ttlSeconds * 1000;
+      return entry !== undefined;
+    },
+
+    async destroy(key: SessionKey): Promise<void> {
+      entries.delete(key);
+    },
+
+    lock(key: SessionKey, { waitMs, leaseMs }: SessionLockOptions): Promise<ReleaseSessionLock> {
+      return mutex.acquire(key, waitMs, leaseMs);
+    },
+
+    async close(): Promise<void> {
+      clearInterval(sweeper);
+      if (!options.entries) entries.clear();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { strictEqual } from 'node:assert/strict';
+import { encryptStore } from '../encryption/encrypted-store.js';
+import type { SessionStore } from '../store-kit/session-store.js';
+import { createRecord, LONG, newKey, numberedFields, type SuiteContext } from './fixtures.js';
+
+/** A form draft saved key by key: about 1 MB of fields, under the default `TINA4_SESSION_MAX_BYTES`. */
+const MANY_FIELDS = 100_000;
+
+const QUIET = { warn: () => {}, error: () => {} };
+
+export function describeLargeSessions(context: SuiteContext): void {
+  context.runner.describe(`a session of ${MANY_FIELDS} fields`, () => {
+    const check = async (store: SessionStore, encrypted: boolean): Promise<void> => {
+      const key = newKey();
+      await createRecord(store, key, numberedFields('f', MANY_FIELDS));
+      strictEqual(
+        await store.update(
+          key,
+          { replace: false, set: numberedFields('g', MANY_FIELDS), delete: ['f0'] },
+          LONG,
+        ),
+        true,
+      );
+      const stored = await context.backdoor.fields(key);
+      strictEqual(Object.keys(stored ?? {}).length, 2 * MANY_FIELDS - 1, 'the backend holds every field');
+      const read = await store.read(key);
+      strictEqual(read?.fields[`g${MANY_FIELDS - 1}`], String(MANY_FIELDS - 1));
+      strictEqual(read?.fields.f0, undefined);
+      if (!encrypted) strictEqual(stored?.[`f${MANY_FIELDS - 1}`], String(MANY_FIELDS - 1));
+    };
+
+    context.it('is created, updated and read back, each in one operation', async () => {
+      await check(context.store(), false);
+    });
+
+    context.it('is created, updated and read back with encryption at rest', async () => {
+      await check(encryptStore(context.store(), ['a-secret-of-the-compliance-suite'], QUIET), true);
+    });
+  });
+}
