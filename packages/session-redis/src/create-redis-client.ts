@@ -1,6 +1,6 @@
 import type { RedisNode } from './parse-node-list.js';
+import type { RedisClientOptions, RedisClusterOptions, RedisConnection } from './redis-client-options.js';
 import type { RedisLikeClient } from './redis-like-client.js';
-import type { RedisClientOptions, RedisClusterOptions, RedisConnection } from './redis-options.js';
 
 /** A client the store created: a {@link RedisLikeClient} that also emits connection errors. */
 export interface OwnedRedisClient extends RedisLikeClient {

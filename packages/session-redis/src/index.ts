@@ -1,20 +1,41 @@
+import type { SessionBackendModule } from '@tina4/session-core';
+import { createRedisClient } from './create-redis-client.js';
+import { loadRedisDriver } from './load-driver.js';
+import { redisSettingsFromConfig } from './redis-settings.js';
+import { createRedisStore } from './redis-store.js';
+
 export { createRedisClient, type OwnedRedisClient, type RedisDriver } from './create-redis-client.js';
-export { createStoreFromConfig } from './create-store-from-config.js';
-export { type DriverModule, importDriver } from './import-driver.js';
+export { IOREDIS, loadRedisDriver } from './load-driver.js';
 export type { RedisNode } from './parse-node-list.js';
+export type {
+  RedisClientOptions,
+  RedisClusterOptions,
+  RedisConnection,
+  ResilienceOptions,
+} from './redis-client-options.js';
 export type { RedisLikeClient } from './redis-like-client.js';
-export {
-  type RedisClientOptions,
-  type RedisClusterOptions,
-  type RedisConnection,
-  type RedisStoreSettings,
-  type ResilienceOptions,
-  redisSettingsFromConfig,
-} from './redis-options.js';
 export { SESSION_MARKER_FIELD } from './redis-scripts.js';
+export {
+  type RedisFlavour,
+  type RedisSettings,
+  type RedisStoreSettings,
+  redisSettingsFromConfig,
+} from './redis-settings.js';
 export {
   createRedisStore,
   DEFAULT_KEY_PREFIX,
   DEFAULT_OPERATION_TIMEOUT_MS,
   type RedisStoreOptions,
 } from './redis-store.js';
+
+/**
+ * The store for `TINA4_SESSION_BACKEND=redis`, which `@tina4/session-core` loads by name: reads the
+ * settings (see {@link redisSettingsFromConfig}), imports ioredis and connects. Configuration errors
+ * are thrown before anything is imported or connected.
+ */
+export const createStoreFromConfig: SessionBackendModule['createStoreFromConfig'] = async (config) => {
+  const { connection, prefix } = redisSettingsFromConfig(config);
+  const driver = await loadRedisDriver();
+  const client = createRedisClient(driver, connection);
+  return createRedisStore({ client, prefix, closeClient: true, operationTimeoutMs: config.storeTimeoutMs });
+};

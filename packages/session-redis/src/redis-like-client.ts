@@ -4,18 +4,12 @@
  * of your own. Replies are the RESP2 replies as ioredis returns them (bulk strings as strings).
  */
 export interface RedisLikeClient {
-  /** `EVALSHA sha numkeys key... arg...` */
-  evalsha(sha: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
-  /** `EVAL script numkeys key... arg...`, used once per server when it does not know a script yet. */
-  eval(script: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
-  /** `SET key value PX ms NX`: `'OK'` when set, `null` when the key already existed. */
-  set(
-    key: string,
-    value: string,
-    expiryToken: 'PX',
-    milliseconds: number,
-    condition: 'NX',
-  ): Promise<'OK' | null>;
+  /**
+   * Any command with its arguments as one array (`EVALSHA sha numkeys key... arg...`): never spread
+   * into a call's arguments, so a session of 100 000 fields is one command, not a stack overflow.
+   * A Cluster client routes it by the command's keys.
+   */
+  call(command: string, args: (string | number)[]): Promise<unknown>;
   /** `PEXPIRE key ms`: 1 when the key exists, 0 when it does not (and nothing is created). */
   pexpire(key: string, milliseconds: number): Promise<number>;
   /** `DEL key` */

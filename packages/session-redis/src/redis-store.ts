@@ -1,4 +1,5 @@
 import {
+  type MoveSession,
   type ReadOptions,
   type ReleaseSessionLock,
   type SessionChangeSet,
@@ -8,16 +9,21 @@ import {
   type SessionStore,
   SharedSessionLocks,
   type StoredSession,
+  type WriteOptions,
+  withDeadline,
 } from '@tina4/session-core';
 import type { RedisLikeClient } from './redis-like-client.js';
+import { RedisLockBackend } from './redis-lock.js';
 import {
+  CREATE_SESSION,
+  type LuaScript,
+  PAST_DEADLINE,
   READ_SESSION,
-  RELEASE_LOCK,
   runScript,
   SESSION_MARKER_FIELD,
-  WRITE_SESSION,
+  TAKE_SESSION,
+  UPDATE_SESSION,
 } from './redis-scripts.js';
-import { withDeadline } from './with-deadline.js';
 
 /** Key prefix when none is configured (`TINA4_SESSION_PREFIX`). */
 export const DEFAULT_KEY_PREFIX = 'tina4:sess:';
@@ -35,7 +41,8 @@ export interface RedisStoreOptions {
   prefix?: string;
   /**
    * Longest wait for the server in one operation, in milliseconds (default 2000). Past it the
-   * operation rejects and the request gets a 503, whatever the client's own retry settings.
+   * operation rejects (the request gets a 503, whatever the client's own retry settings), and a
+   * write that reaches Redis later is refused by the server itself.
    */
   operationTimeoutMs?: number;
   /** Whether {@link SessionStore.close} also closes the client (default false: the client is yours). */
@@ -49,8 +56,9 @@ export interface RedisStoreOptions {
  *
  * Each session is one hash, `<prefix>{<key>}`, whose fields are the session's fields (JSON text)
  * plus an empty-named marker field; its expiry is Redis's own (`PEXPIRE`). The braces are a Cluster
- * hash tag: the lock key `<prefix>{<key>}:lock` lands in the same slot. Reads, writes and lock
- * releases are Lua scripts, so each is one atomic round trip.
+ * hash tag: the lock key `<prefix>{<key>}:lock` lands in the same slot. Every operation on one
+ * session is a Lua script, so each is one atomic round trip; a regenerate, whose two keys may live
+ * on different Cluster nodes, is two (take the old hash out, create the new one).
  */
 export function createRedisStore(options: RedisStoreOptions): SessionStore {
   const { client } = options;
@@ -58,16 +66,20 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   const timeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
   const name = options.name ?? 'redis';
   const hashKey = (key: SessionKey): string => `${prefix}{${key}}`;
-  const lockKey = (key: SessionKey): string => `${hashKey(key)}:lock`;
   const answer = <T>(work: Promise<T>): Promise<T> => withDeadline(work, timeoutMs, `${name} did not answer`);
-  // SET NX PX takes a free lock; an expired one is gone by itself. The release is token-checked.
-  const locks = new SharedSessionLocks({
-    tryTake: async (key, token, leaseMs) =>
-      (await answer(client.set(lockKey(key), token, 'PX', leaseMs, 'NX'))) === 'OK',
-    release: async (key, token) => {
-      await answer(runScript(client, RELEASE_LOCK, [lockKey(key)], [token]));
-    },
-  });
+  /** Runs a data-changing script with the deadline past which Redis refuses it. */
+  const change = async (script: LuaScript, key: SessionKey, args: (string | number)[]): Promise<unknown> => {
+    const deadline = Date.now() + timeoutMs;
+    const reply = await answer(runScript(client, script, [hashKey(key)], [deadline, ...args]));
+    if (reply === PAST_DEADLINE)
+      throw new Error(`${name} received the command after its deadline had passed`);
+    return reply;
+  };
+  const create = async (key: SessionKey, fields: Readonly<SessionFields>, ttlMs: number): Promise<boolean> =>
+    (await change(CREATE_SESSION, key, [ttlMs, Date.now(), ...pairs(fields)])) === 1;
+  const locks = new SharedSessionLocks(
+    new RedisLockBackend(client, (key) => `${hashKey(key)}:lock`, timeoutMs, name),
+  );
 
   return {
     name,
@@ -83,25 +95,43 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       return { fields: fieldsOf(flat), expiresAt, slid: slid === 1 };
     },
 
-    async write(key: SessionKey, changes: SessionChangeSet, ttlSeconds: number): Promise<void> {
-      const set = Object.entries(changes.set);
-      if (set.some(([field]) => field === SESSION_MARKER_FIELD)) {
-        throw new TypeError('The empty field name is reserved by the Redis session store.');
-      }
+    create(key: SessionKey, fields: Readonly<SessionFields>, { ttlSeconds }: WriteOptions): Promise<boolean> {
+      return create(key, fields, ttlSeconds * 1000);
+    },
+
+    async update(key: SessionKey, changes: SessionChangeSet, { ttlSeconds }: WriteOptions): Promise<boolean> {
       const args: (string | number)[] = [
         ttlSeconds * 1000,
         changes.replace ? '1' : '0',
-        Date.now(),
         changes.delete.length,
-        ...changes.delete,
-        ...set.flat(),
       ];
-      await answer(runScript(client, WRITE_SESSION, [hashKey(key)], args));
+      for (const field of changes.delete) args.push(field);
+      return (await change(UPDATE_SESSION, key, args.concat(pairs(changes.set)))) === 1;
     },
 
-    async touch(key: SessionKey, ttlSeconds: number): Promise<void> {
+    async move(
+      from: SessionKey,
+      to: SessionKey,
+      move: MoveSession,
+      { ttlSeconds }: WriteOptions,
+    ): Promise<boolean> {
+      const taken = (await change(TAKE_SESSION, from, [])) as [number, string[]] | null;
+      if (!taken) return false;
+      const [remainingMs, flat] = taken;
+      const fields = fieldsOf(flat);
+      try {
+        if (await create(to, move(fields), ttlSeconds * 1000)) return true;
+        throw new Error(`${name} already holds a session under the regenerated key`);
+      } catch (error) {
+        // Put the session back where it was, so that a failed regenerate loses nothing.
+        await create(from, fields, remainingMs > 0 ? remainingMs : ttlSeconds * 1000).catch(() => {});
+        throw error;
+      }
+    },
+
+    async touch(key: SessionKey, { ttlSeconds }: WriteOptions): Promise<boolean> {
       // PEXPIRE never creates a key: a session that expired meanwhile stays gone.
-      await answer(client.pexpire(hashKey(key), ttlSeconds * 1000));
+      return (await answer(client.pexpire(hashKey(key), ttlSeconds * 1000))) === 1;
     },
 
     async destroy(key: SessionKey): Promise<void> {
@@ -124,9 +154,20 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   };
 }
 
+/** The fields as `[name, value, name, value, ...]`, refusing the store's own marker name. */
+function pairs(fields: Readonly<SessionFields>): string[] {
+  const flat: string[] = [];
+  for (const field of Object.keys(fields)) {
+    if (field === SESSION_MARKER_FIELD)
+      throw new TypeError('The empty field name is reserved by the Redis session store.');
+    flat.push(field, fields[field]!);
+  }
+  return flat;
+}
+
 /** HGETALL's flat `[field, value, ...]` reply as an object, without the marker field. */
 function fieldsOf(flat: readonly string[]): SessionFields {
-  const fields: SessionFields = {};
+  const fields: SessionFields = Object.create(null);
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const field = flat[i]!;
     if (field !== SESSION_MARKER_FIELD) fields[field] = flat[i + 1]!;

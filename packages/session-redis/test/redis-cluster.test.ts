@@ -1,11 +1,17 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { resolveSessionConfig, sessionKeyOf } from '@tina4/session-core';
-import { storeComplianceSuite } from '@tina4/store-test-suite';
+import { storeComplianceSuite } from '@tina4/session-core/testing';
+import {
+  haveBinaries,
+  REDIS_BINARIES,
+  redisBackdoor,
+  sessionHashKey,
+  skipOrFail,
+  startCluster,
+  uniquePrefix,
+} from '@tina4/test-servers';
 import { Cluster } from 'ioredis';
 import { createStoreFromConfig } from '../src/index.js';
-import { redisBackdoor, sessionHashKey, uniquePrefix } from './support/redis-backdoor.js';
-import { haveBinaries, REDIS_BINARIES, startCluster } from './support/redis-processes.js';
-import { skipOrFail } from './support/required.js';
 
 if (!haveBinaries(REDIS_BINARIES)) {
   skipOrFail('redis', 'redis-server and redis-cli are not on the PATH (apt-get install redis-server)');
@@ -24,18 +30,25 @@ if (!haveBinaries(REDIS_BINARIES)) {
     await cluster.stop();
   });
 
-  storeComplianceSuite({
-    name: 'redis (cluster of 3 masters)',
-    createStore: () =>
-      createStoreFromConfig(
-        resolveSessionConfig({
-          envFile: false,
-          env: { TINA4_SESSION_BACKEND: 'redis', TINA4_SESSION_CLUSTER: seeds, TINA4_SESSION_PREFIX: prefix },
-        }),
-      ),
-    backdoor: redisBackdoor(prefix, { keys: raw, servers: () => raw.nodes('master') }),
-    lock: true,
-  });
+  storeComplianceSuite(
+    { describe, it, beforeAll, afterAll },
+    {
+      name: 'redis (cluster of 3 masters)',
+      createStore: () =>
+        createStoreFromConfig(
+          resolveSessionConfig({
+            envFile: false,
+            env: {
+              TINA4_SESSION_BACKEND: 'redis',
+              TINA4_SESSION_CLUSTER: seeds,
+              TINA4_SESSION_PREFIX: prefix,
+            },
+          }),
+        ),
+      backdoor: redisBackdoor(prefix, { keys: raw, servers: () => raw.nodes('master') }),
+      lock: true,
+    },
+  );
 
   describe('redis store on a Redis Cluster', () => {
     it('spreads sessions over the masters, each with its lock key in the same slot', async () => {

@@ -1,17 +1,18 @@
-import { afterAll, describe, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { resolveSessionConfig } from '@tina4/session-core';
-import { storeComplianceSuite } from '@tina4/store-test-suite';
-import { Redis } from 'ioredis';
-import { createStoreFromConfig } from '../src/index.js';
-import { redisBackdoor, uniquePrefix } from './support/redis-backdoor.js';
+import { storeComplianceSuite } from '@tina4/session-core/testing';
 import {
   freePort,
   haveBinaries,
   REDIS_BINARIES,
+  redisBackdoor,
+  skipOrFail,
   startSentinel,
   startServer,
-} from './support/redis-processes.js';
-import { skipOrFail } from './support/required.js';
+  uniquePrefix,
+} from '@tina4/test-servers';
+import { Redis } from 'ioredis';
+import { createStoreFromConfig } from '../src/index.js';
 
 if (!haveBinaries(REDIS_BINARIES)) {
   skipOrFail('redis', 'redis-server and redis-cli are not on the PATH (apt-get install redis-server)');
@@ -32,21 +33,24 @@ if (!haveBinaries(REDIS_BINARIES)) {
     await master.stop();
   });
 
-  storeComplianceSuite({
-    name: 'redis (through Sentinel)',
-    createStore: () =>
-      createStoreFromConfig(
-        resolveSessionConfig({
-          envFile: false,
-          env: {
-            TINA4_SESSION_BACKEND: 'redis',
-            TINA4_SESSION_SENTINELS: `127.0.0.1:${sentinel.port}`,
-            TINA4_SESSION_SENTINEL_NAME: 'tina4test',
-            TINA4_SESSION_PREFIX: prefix,
-          },
-        }),
-      ),
-    backdoor: redisBackdoor(prefix, { keys: raw, servers: () => [raw] }),
-    lock: true,
-  });
+  storeComplianceSuite(
+    { describe, it, beforeAll, afterAll },
+    {
+      name: 'redis (through Sentinel)',
+      createStore: () =>
+        createStoreFromConfig(
+          resolveSessionConfig({
+            envFile: false,
+            env: {
+              TINA4_SESSION_BACKEND: 'redis',
+              TINA4_SESSION_SENTINELS: `127.0.0.1:${sentinel.port}`,
+              TINA4_SESSION_SENTINEL_NAME: 'tina4test',
+              TINA4_SESSION_PREFIX: prefix,
+            },
+          }),
+        ),
+      backdoor: redisBackdoor(prefix, { keys: raw, servers: () => [raw] }),
+      lock: true,
+    },
+  );
 }

@@ -1,9 +1,15 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { resolveSessionConfig, sessionKeyOf } from '@tina4/session-core';
-import { provideTestBackend, storeComplianceSuite } from '@tina4/store-test-suite';
+import { storeComplianceSuite } from '@tina4/session-core/testing';
+import {
+  deleteKeysUnder,
+  provideTestBackend,
+  redisBackdoor,
+  sessionHashKey,
+  uniquePrefix,
+} from '@tina4/test-servers';
 import { Redis } from 'ioredis';
 import { createRedisStore, createStoreFromConfig } from '../src/index.js';
-import { deleteKeysUnder, redisBackdoor, sessionHashKey, uniquePrefix } from './support/redis-backdoor.js';
 
 const backend = await provideTestBackend('redis');
 
@@ -31,23 +37,26 @@ if ('skip' in backend) {
       }),
     );
 
-  storeComplianceSuite({
-    name: 'redis (standalone)',
-    createStore: storeFromEnv,
-    backdoor: redisBackdoor(prefix, target),
-    lock: true,
-  });
+  storeComplianceSuite(
+    { describe, it, beforeAll, afterAll },
+    {
+      name: 'redis (standalone)',
+      createStore: storeFromEnv,
+      backdoor: redisBackdoor(prefix, target),
+      lock: true,
+    },
+  );
 
   describe('redis store data model', () => {
     it('keeps a session as one hash under <prefix>{<key>} with a marker field and a PEXPIRE', async () => {
       const store = await storeFromEnv();
       const key = sessionKeyOf('data-model');
-      await store.write(key, { replace: false, set: { cart: '[1,2]' }, delete: [] }, 60);
+      await store.create(key, { cart: '[1,2]' }, { ttlSeconds: 60 });
       const hash = sessionHashKey(prefix, key);
       expect(await raw.type(hash)).toBe('hash');
       expect(Object.keys(await raw.hgetall(hash)).sort()).toEqual(['', 'cart']);
       expect(await raw.pttl(hash)).toBeGreaterThan(55_000);
-      await store.write(key, { replace: false, set: {}, delete: ['cart'] }, 60);
+      await store.update(key, { replace: false, set: {}, delete: ['cart'] }, { ttlSeconds: 60 });
       expect(await raw.hkeys(hash)).toEqual(['']);
       expect(await store.read(key)).toMatchObject({ fields: {} });
       await store.close();
@@ -57,7 +66,7 @@ if ('skip' in backend) {
       const store = await storeFromEnv();
       const key = sessionKeyOf('sliding-read');
       const hash = sessionHashKey(prefix, key);
-      await store.write(key, { replace: false, set: { a: '1' }, delete: [] }, 60);
+      await store.create(key, { a: '1' }, { ttlSeconds: 60 });
       const fresh = await store.read(key, { slide: { ttlSeconds: 60, afterMs: 5000 } });
       expect(fresh).toMatchObject({ fields: { a: '1' }, slid: false });
       await raw.pexpire(hash, 50_000);
@@ -82,7 +91,7 @@ if ('skip' in backend) {
     it('leaves a client passed in code open on close()', async () => {
       const client = new Redis(backend.url);
       const store = createRedisStore({ client, prefix });
-      await store.write(sessionKeyOf('own-client'), { replace: true, set: { a: '1' }, delete: [] }, 60);
+      await store.create(sessionKeyOf('own-client'), { a: '1' }, { ttlSeconds: 60 });
       await store.close();
       expect(await client.ping()).toBe('PONG');
       client.disconnect();
@@ -91,12 +100,12 @@ if ('skip' in backend) {
     it('reads a session whose expiry was removed (PERSIST) as live, and a touch restores an expiry', async () => {
       const store = await storeFromEnv();
       const key = sessionKeyOf('persisted');
-      await store.write(key, { replace: false, set: { a: '1' }, delete: [] }, 60);
+      await store.create(key, { a: '1' }, { ttlSeconds: 60 });
       await raw.persist(sessionHashKey(prefix, key));
       const record = await store.read(key);
       expect(record?.fields).toEqual({ a: '1' });
       expect(record!.expiresAt).toBeGreaterThan(Date.now());
-      await store.touch(key, 60);
+      await store.touch(key, { ttlSeconds: 60 });
       expect(await raw.pttl(sessionHashKey(prefix, key))).toBeGreaterThan(55_000);
       await store.close();
     });
@@ -104,9 +113,9 @@ if ('skip' in backend) {
     it('sends a script to a server that lost its script cache', async () => {
       const store = await storeFromEnv();
       const key = sessionKeyOf('script-flush');
-      await store.write(key, { replace: false, set: { a: '1' }, delete: [] }, 60);
+      await store.create(key, { a: '1' }, { ttlSeconds: 60 });
       await raw.script('FLUSH');
-      await store.write(key, { replace: false, set: { b: '2' }, delete: [] }, 60);
+      await store.update(key, { replace: false, set: { b: '2' }, delete: [] }, { ttlSeconds: 60 });
       expect((await store.read(key))?.fields).toEqual({ a: '1', b: '2' });
       await store.close();
     });

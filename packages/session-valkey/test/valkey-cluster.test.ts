@@ -1,14 +1,15 @@
-import { afterAll, describe, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { resolveSessionConfig } from '@tina4/session-core';
-import { storeComplianceSuite } from '@tina4/store-test-suite';
-import { Cluster } from 'iovalkey';
-import { redisBackdoor, uniquePrefix } from '../../session-redis/test/support/redis-backdoor.js';
+import { storeComplianceSuite } from '@tina4/session-core/testing';
 import {
   haveBinaries,
+  redisBackdoor,
+  skipOrFail,
   startCluster,
+  uniquePrefix,
   VALKEY_BINARIES,
-} from '../../session-redis/test/support/redis-processes.js';
-import { skipOrFail } from '../../session-redis/test/support/required.js';
+} from '@tina4/test-servers';
+import { Cluster } from 'iovalkey';
 import { createStoreFromConfig } from '../src/index.js';
 
 if (!haveBinaries(VALKEY_BINARIES)) {
@@ -27,20 +28,23 @@ if (!haveBinaries(VALKEY_BINARIES)) {
     await cluster.stop();
   });
 
-  storeComplianceSuite({
-    name: 'valkey (cluster of 3 masters)',
-    createStore: () =>
-      createStoreFromConfig(
-        resolveSessionConfig({
-          envFile: false,
-          env: {
-            TINA4_SESSION_BACKEND: 'valkey',
-            TINA4_SESSION_CLUSTER: cluster.nodes.map(({ host, port }) => `${host}:${port}`).join(','),
-            TINA4_SESSION_PREFIX: prefix,
-          },
-        }),
-      ),
-    backdoor: redisBackdoor(prefix, { keys: raw, servers: () => raw.nodes('master') }),
-    lock: true,
-  });
+  storeComplianceSuite(
+    { describe, it, beforeAll, afterAll },
+    {
+      name: 'valkey (cluster of 3 masters)',
+      createStore: () =>
+        createStoreFromConfig(
+          resolveSessionConfig({
+            envFile: false,
+            env: {
+              TINA4_SESSION_BACKEND: 'valkey',
+              TINA4_SESSION_CLUSTER: cluster.nodes.map(({ host, port }) => `${host}:${port}`).join(','),
+              TINA4_SESSION_PREFIX: prefix,
+            },
+          }),
+        ),
+      backdoor: redisBackdoor(prefix, { keys: raw, servers: () => raw.nodes('master') }),
+      lock: true,
+    },
+  );
 }

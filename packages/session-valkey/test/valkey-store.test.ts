@@ -1,14 +1,14 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { resolveSessionConfig, sessionKeyOf } from '@tina4/session-core';
-import { provideTestBackend, storeComplianceSuite } from '@tina4/store-test-suite';
-import { Redis as Valkey } from 'iovalkey';
-// The Redis package's test helpers: a raw-client back door and key clean-up.
+import { storeComplianceSuite } from '@tina4/session-core/testing';
 import {
   deleteKeysUnder,
+  provideTestBackend,
   redisBackdoor,
   sessionHashKey,
   uniquePrefix,
-} from '../../session-redis/test/support/redis-backdoor.js';
+} from '@tina4/test-servers';
+import { Redis as Valkey } from 'iovalkey';
 import { createStoreFromConfig, createValkeyStore } from '../src/index.js';
 
 const backend = await provideTestBackend('valkey');
@@ -40,12 +40,15 @@ if ('skip' in backend) {
       }),
     );
 
-  storeComplianceSuite({
-    name: 'valkey',
-    createStore: storeFromEnv,
-    backdoor: redisBackdoor(prefix, target),
-    lock: true,
-  });
+  storeComplianceSuite(
+    { describe, it, beforeAll, afterAll },
+    {
+      name: 'valkey',
+      createStore: storeFromEnv,
+      backdoor: redisBackdoor(prefix, target),
+      lock: true,
+    },
+  );
 
   describe('valkey store', () => {
     it('runs against a Valkey server, under the name "valkey"', async () => {
@@ -59,7 +62,7 @@ if ('skip' in backend) {
       const client = new Valkey(backend.url);
       const store = createValkeyStore({ client, prefix });
       const key = sessionKeyOf('own-client');
-      await store.write(key, { replace: true, set: { a: '"x"' }, delete: [] }, 60);
+      await store.create(key, { a: '"x"' }, { ttlSeconds: 60 });
       expect(await raw.hget(sessionHashKey(prefix, key), 'a')).toBe('"x"');
       await store.close();
       expect(await client.ping()).toBe('PONG');

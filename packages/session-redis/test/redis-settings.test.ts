@@ -1,18 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolveSessionConfig, SessionConfigError } from '@tina4/session-core';
 import { Cluster, Redis } from 'ioredis';
-import { type RedisDriver, redisSettingsFromConfig } from '../src/index.js';
+import { type RedisDriver, type RedisSettings, redisSettingsFromConfig } from '../src/index.js';
 
 // Type-level check: ioredis's constructors accept the options this package builds.
 const ioredisDriver: RedisDriver = { Redis, Cluster };
 void ioredisDriver;
 
-const settingsFor = (
-  env: Record<string, string>,
-  options: { host?: string; port?: number; password?: string } = {},
-) =>
+const settingsFor = (env: Record<string, string>, redis: RedisSettings = {}) =>
   redisSettingsFromConfig(
-    resolveSessionConfig({ envFile: false, env: { TINA4_SESSION_BACKEND: 'redis', ...env }, ...options }),
+    resolveSessionConfig({ envFile: false, env: { TINA4_SESSION_BACKEND: 'redis', ...env }, redis }),
   );
 
 const resilience = {
@@ -54,10 +51,50 @@ describe('redis settings from the session configuration', () => {
 
   it('takes code options over the environment', () => {
     const settings = settingsFor(
-      { TINA4_SESSION_HOST: 'ignored' },
-      { host: '10.1.2.3', port: 7000, password: 'pw' },
+      { TINA4_SESSION_HOST: 'ignored', TINA4_SESSION_PREFIX: 'ignored:' },
+      { host: '10.1.2.3', port: 7000, password: 'pw', username: 'app', prefix: 'code:', db: 4 },
     );
-    expect(settings.connection.options).toMatchObject({ host: '10.1.2.3', port: 7000, password: 'pw' });
+    expect(settings.connection.options).toMatchObject({
+      host: '10.1.2.3',
+      port: 7000,
+      password: 'pw',
+      username: 'app',
+      db: 4,
+    });
+    expect(settings.prefix).toBe('code:');
+    expect(() => settingsFor({}, { port: 70_000 })).toThrow(/redis\.port 70000 is not valid/);
+  });
+
+  it("honours Tina4's variable names as aliases, and refuses two names that disagree", () => {
+    const settings = settingsFor({
+      TINA4_SESSION_REDIS_HOST: 'cache.tina4',
+      TINA4_SESSION_REDIS_PORT: '6390',
+      TINA4_SESSION_REDIS_PASSWORD: 'pw',
+      TINA4_SESSION_REDIS_PREFIX: 'tina4:session:',
+      TINA4_SESSION_REDIS_DB: '2',
+    });
+    expect(settings.prefix).toBe('tina4:session:');
+    expect(settings.connection.options).toMatchObject({
+      host: 'cache.tina4',
+      port: 6390,
+      password: 'pw',
+      db: 2,
+    });
+    // The same value under both names is fine.
+    expect(() => settingsFor({ TINA4_SESSION_HOST: 'a', TINA4_SESSION_REDIS_HOST: 'a' })).not.toThrow();
+    expect(() => settingsFor({ TINA4_SESSION_HOST: 'a', TINA4_SESSION_REDIS_HOST: 'b' })).toThrow(
+      /TINA4_SESSION_HOST="a" and TINA4_SESSION_REDIS_HOST="b" are both set/,
+    );
+    // A password is never echoed.
+    expect(() =>
+      settingsFor({ TINA4_SESSION_PASSWORD: 'one-secret', TINA4_SESSION_REDIS_PASSWORD: 'two' }),
+    ).toThrow(/^(?!.*one-secret).*TINA4_SESSION_PASSWORD and TINA4_SESSION_REDIS_PASSWORD are both set/);
+    // Valkey reads its own Tina4 names.
+    const valkey = redisSettingsFromConfig(
+      resolveSessionConfig({ envFile: false, env: { TINA4_SESSION_VALKEY_HOST: 'valkey.tina4' } }),
+      'valkey',
+    );
+    expect(valkey.connection.options).toMatchObject({ host: 'valkey.tina4' });
   });
 
   it('reads a redis:// URL with credentials and database', () => {
