@@ -1,60 +1,45 @@
 import {
+  checkInteger,
+  type MoveSession,
   type SessionChangeSet,
   SessionConfigError,
+  type SessionFields,
   type SessionKey,
-  type SessionLogger,
   type SessionStore,
   SharedSessionLocks,
   type StoredSession,
+  type WriteOptions,
 } from '@tina4/session-core';
-import { sql } from 'kysely';
-import type { AnyKysely } from './any-kysely.js';
-import type { DatabaseEngine } from './database-url.js';
-import type { ImportModule } from './driver-loader.js';
+import { type DatabaseStoreOptions, DEFAULT_REAP_INTERVAL_MS } from './database-store-options.js';
+import { MAX_POOL_SIZE } from './dialects/dialect-options.js';
+import { createJsonMergeUpdate } from './json-merge/create-json-merge-update.js';
 import { openDatabase } from './open-database.js';
-import { prepareQuery } from './prepared-query.js';
 import { startReaper } from './reaper.js';
-import { SqlLockBackend } from './session-lock.js';
+import { createSession } from './session-create.js';
+import { moveInTransaction } from './session-move.js';
 import { ensureSessionSchema } from './session-schema.js';
+import { prepareSessionStatements } from './session-statements.js';
 import { DEFAULT_TABLE, sessionTables } from './session-tables.js';
-import { decodeFields } from './stored-fields.js';
-import { createSessionUpsert } from './upsert/create-upsert.js';
-import { WriteCoalescer } from './write-coalescer.js';
-import { retryOnConflict, type SessionRow, writeInTransaction } from './write-transaction.js';
-
-export interface DatabaseStoreOptions {
-  /**
-   * The app's own Kysely instance. The store uses it as is and leaves it open on `close()`.
-   * Either this or {@link url}.
-   */
-  db?: AnyKysely;
-  /** A `DATABASE_URL` (see the README for every engine's format); the store opens and closes its own pool. */
-  url?: string;
-  /** The engine behind {@link db}, for dialects the store does not recognise by their adapter. */
-  engine?: DatabaseEngine;
-  /** Session table (default `tina4_session`); the lock table is this name plus `_lock`. */
-  table?: string;
-  /** Milliseconds between deletions of expired sessions (default 300 000; 0 turns the timer off). */
-  reapIntervalMs?: number;
-  /** Chance, from 0 to 1, that a write also starts a deletion of expired sessions (default 0). */
-  reapProbability?: number;
-  /** Most connections of the store's own pool (default 10; ignored with {@link db}). */
-  poolSize?: number;
-  /** Where background failures (reaping, idle connections) are reported (default `console`). */
-  logger?: SessionLogger;
-  /** Imports driver packages; replaceable for tests. */
-  importModule?: ImportModule;
-}
-
-export const DEFAULT_REAP_INTERVAL_MS = 300_000;
+import { isUniqueViolation } from './sql-errors.js';
+import { SqlLockBackend } from './sql-lock-backend.js';
+import { affectedRows, retryOnConflict } from './sql-transaction.js';
+import { decodeFields, encodeFields } from './stored-fields.js';
+import { updateInTransaction } from './transactional-update.js';
+import { UpdateCoalescer } from './update-coalescer.js';
 
 /**
  * Sessions in a SQL database through Kysely: SQLite, PostgreSQL, MySQL/MariaDB, SQL Server and
- * Firebird. The tables are created on first use. A write applies its change set atomically —
- * one upsert that merges in the database on SQLite, PostgreSQL and MySQL/MariaDB, a transaction
- * that locks the session's row on SQL Server and Firebird — so concurrent requests that change
- * different fields all survive; `lock()` holds across processes; expired rows are never returned
- * and are deleted in the background.
+ * Firebird. The tables are created on first use.
+ *
+ * - `create` is an INSERT that the primary key lets only one writer win (an expired row under the
+ *   key is deleted and the INSERT tried again).
+ * - `update` applies its change set atomically to the live row only, never creating one: one UPDATE
+ *   that merges the JSON in the database on SQLite, PostgreSQL and MySQL/MariaDB, a transaction that
+ *   locks the row on SQL Server and Firebird. Concurrent requests that change different fields all
+ *   survive, and a destroyed or regenerated session stays gone.
+ * - `move` (regenerate) is one transaction: lock the old row, insert the new one, delete the old.
+ * - `touch` is an UPDATE of the live row's expiry; `lock()` holds across processes; expired rows are
+ *   never returned and are deleted in the background.
  *
  * @throws {@link SessionConfigError} for a missing or unsupported URL, a bad table name or setting.
  * @throws {@link SessionBackendNotInstalledError} when the engine's driver package is not installed.
@@ -72,6 +57,9 @@ export async function createDatabaseStore(options: DatabaseStoreOptions): Promis
     throw new SessionConfigError(
       `reapProbability ${reapProbability} is not valid. Use a number from 0 to 1.`,
     );
+  }
+  if (options.poolSize !== undefined) {
+    checkInteger('poolSize', options.poolSize, 'connections', { min: 1, max: MAX_POOL_SIZE });
   }
   const logger = options.logger ?? console;
 
@@ -104,36 +92,37 @@ export async function createDatabaseStore(options: DatabaseStoreOptions): Promis
   const locks = new SharedSessionLocks(new SqlLockBackend(db, lock));
   let closed = false;
 
-  // The hot statements are compiled once (see prepared-query.ts).
-  const selectLive = prepareQuery<'key' | 'now', SessionRow>(
-    db,
-    (param) => sql`select ${sql.ref('data')}, ${sql.ref('expires_at')} from ${sql.table(session)}
-      where ${sql.ref('session_key')} = ${param('key')} and ${sql.ref('expires_at')} > ${param('now')}`,
-  );
-  const extendLive = prepareQuery<'key' | 'now' | 'expiresAt'>(
-    db,
-    (param) => sql`update ${sql.table(session)} set ${sql.ref('expires_at')} = ${param('expiresAt')}
-      where ${sql.ref('session_key')} = ${param('key')} and ${sql.ref('expires_at')} > ${param('now')}`,
-  );
-  // Undefined on SQL Server and Firebird, and from the first write a server refuses it (an old version) on.
-  let upsert = createSessionUpsert(db, engine, session);
+  const statements = prepareSessionStatements(db, session);
+  // Undefined on SQL Server and Firebird, and from the first update a server refuses it (an old version) on.
+  let jsonMerge = createJsonMergeUpdate(db, engine, session);
 
-  /** One attempt at a write: the engine's upsert when it can take it, else the transactional path. */
-  const writeOnce = async (key: SessionKey, changes: SessionChangeSet, ttlSeconds: number): Promise<void> => {
-    const statement = upsert;
+  /**
+   * Whether a statement that changes only a live row found it. MySQL reports the rows an UPDATE
+   * changed rather than matched on a connection without the FOUND_ROWS flag (an app's own pool may
+   * lack it): there, a zero is checked with a read.
+   */
+  const found = async (rows: number, key: SessionKey, now: number): Promise<boolean> =>
+    rows > 0 || (engine === 'mysql' && (await statements.selectLive.run({ key, now })).rows.length > 0);
+
+  /** One attempt at an update: the engine's JSON merge when it can take it, else the transactional path. */
+  const updateOnce = async (
+    key: SessionKey,
+    changes: SessionChangeSet,
+    ttlSeconds: number,
+  ): Promise<boolean> => {
+    const statement = jsonMerge;
     if (statement?.accepts(changes)) {
       const now = Date.now();
       try {
-        await statement.apply(key, changes, now + ttlSeconds * 1000, now);
-        return;
+        return await found(await statement.apply(key, changes, now + ttlSeconds * 1000, now), key, now);
       } catch (error) {
         if (statement.isUnsupported(error)) {
-          upsert = undefined;
+          jsonMerge = undefined;
           logger.warn(
-            `The ${engine} database refused the session store's one-statement write ` +
+            `[tina4-session] The ${engine} database refused the session store's one-statement update ` +
               `(${error instanceof Error ? error.message : String(error)}); it is probably older than the ` +
-              'store needs for it (PostgreSQL 9.5, MySQL 5.7.22, MariaDB 10.2.25, SQLite 3.24). ' +
-              'Writes use a transaction from now on, which is slower but equivalent.',
+              'store needs for it (PostgreSQL 10, MySQL 5.7.22, MariaDB 10.2.25, SQLite with JSON1). ' +
+              'Updates use a transaction from now on, which is slower but equivalent.',
           );
         } else if (!statement.isUnmergeable(error)) {
           throw error;
@@ -142,39 +131,78 @@ export async function createDatabaseStore(options: DatabaseStoreOptions): Promis
         // it if it is not a JSON object of fields at all.
       }
     }
-    await writeInTransaction(db, engine, session, key, changes, ttlSeconds);
+    return updateInTransaction(db, engine, session, key, changes, ttlSeconds);
   };
-  const coalescer = new WriteCoalescer((key, changes, ttlSeconds) =>
-    retryOnConflict(() => writeOnce(key, changes, ttlSeconds)),
+  const coalescer = new UpdateCoalescer((key, changes, ttlSeconds) =>
+    retryOnConflict(() => updateOnce(key, changes, ttlSeconds)),
   );
+
+  const moveOnce = (from: SessionKey, to: SessionKey, transform: MoveSession, ttlSeconds: number) =>
+    retryOnConflict(() => moveInTransaction(db, engine, session, from, to, transform, ttlSeconds));
 
   return {
     name: 'database',
 
     async read(key: SessionKey): Promise<StoredSession | undefined> {
       await ready();
-      const [row] = (await selectLive.run({ key, now: Date.now() })).rows;
+      const [row] = (await statements.selectLive.run({ key, now: Date.now() })).rows;
       return row && { fields: decodeFields(row.data, session), expiresAt: Number(row.expires_at) };
     },
 
-    async write(key: SessionKey, changes: SessionChangeSet, ttlSeconds: number): Promise<void> {
+    async create(
+      key: SessionKey,
+      fields: Readonly<SessionFields>,
+      { ttlSeconds }: WriteOptions,
+    ): Promise<boolean> {
       await ready();
-      await coalescer.write(key, changes, ttlSeconds);
+      coalescer.created(key);
+      const now = Date.now();
+      const data = encodeFields(fields);
+      const created = await retryOnConflict(() =>
+        createSession(statements, key, data, now + ttlSeconds * 1000, now),
+      );
       reaper.afterWrite();
+      return created;
     },
 
-    async touch(key: SessionKey, ttlSeconds: number): Promise<void> {
+    async update(key: SessionKey, changes: SessionChangeSet, { ttlSeconds }: WriteOptions): Promise<boolean> {
+      await ready();
+      const updated = await coalescer.update(key, changes, ttlSeconds);
+      reaper.afterWrite();
+      return updated;
+    },
+
+    async move(
+      from: SessionKey,
+      to: SessionKey,
+      transform: MoveSession,
+      { ttlSeconds }: WriteOptions,
+    ): Promise<boolean> {
+      await ready();
+      try {
+        return await moveOnce(from, to, transform, ttlSeconds);
+      } catch (error) {
+        // The fresh key is taken (the transaction rolled back, `from` is as it was). An expired row
+        // may be replaced, as by create(): delete it and move again. A live one is an error.
+        if (!isUniqueViolation(error)) throw error;
+        const deleted = await statements.deleteExpired.run({ key: to, now: Date.now() });
+        if (affectedRows(deleted) === 0) throw error;
+        return moveOnce(from, to, transform, ttlSeconds);
+      }
+    },
+
+    async touch(key: SessionKey, { ttlSeconds }: WriteOptions): Promise<boolean> {
       await ready();
       const now = Date.now();
-      await extendLive.run({ key, now, expiresAt: now + ttlSeconds * 1000 });
+      const result = await retryOnConflict(() =>
+        statements.extendLive.run({ key, now, expiresAt: now + ttlSeconds * 1000 }),
+      );
+      return found(affectedRows(result), key, now);
     },
 
     async destroy(key: SessionKey): Promise<void> {
       await ready();
-      // A write of this process submitted before must not land after the delete and bring the
-      // session back.
-      await coalescer.settled(key);
-      await db.deleteFrom(session).where('session_key', '=', key).execute();
+      await retryOnConflict(() => statements.delete.run({ key }));
     },
 
     async lock(key, lockOptions) {

@@ -1,7 +1,7 @@
+import { FirebirdAdapter } from '@tina4/kysely-firebird';
 import { MssqlAdapter, MysqlAdapter, PostgresAdapter, SqliteAdapter } from 'kysely';
 import type { AnyKysely } from './any-kysely.js';
 import type { DatabaseEngine } from './database-url.js';
-import { FirebirdAdapter } from './firebird/firebird-adapter.js';
 
 const ADAPTERS: ReadonlyArray<readonly [abstract new (...args: never[]) => object, DatabaseEngine]> = [
   [SqliteAdapter, 'sqlite'],

@@ -1,9 +1,19 @@
-export { createStoreFromConfig } from './create-store-from-config.js';
+/**
+ * SQL session store for `@tina4/session-core` on Kysely: SQLite, PostgreSQL, MySQL/MariaDB, SQL
+ * Server, Firebird. Chosen with `TINA4_SESSION_BACKEND=database` (the core imports this package and
+ * calls {@link createStoreFromConfig}), or created in code with {@link createDatabaseStore}.
+ */
+import type { SessionBackendModule } from '@tina4/session-core';
+import { databaseSettingsFromConfig } from './database-settings.js';
+import { createDatabaseStore } from './database-store.js';
+
 export {
-  createDatabaseStore,
-  type DatabaseStoreOptions,
-  DEFAULT_REAP_INTERVAL_MS,
-} from './database-store.js';
+  DATABASE_VARIABLES,
+  type DatabaseSettings,
+  databaseSettingsFromConfig,
+} from './database-settings.js';
+export { createDatabaseStore } from './database-store.js';
+export { type DatabaseStoreOptions, DEFAULT_REAP_INTERVAL_MS } from './database-store-options.js';
 export {
   type DatabaseEngine,
   type DatabaseUrl,
@@ -15,7 +25,13 @@ export {
 } from './database-url.js';
 export { detectEngine } from './detect-engine.js';
 export { createKyselyForUrl } from './dialects/create-kysely.js';
-export type { DialectOptions } from './dialects/dialect-options.js';
-export { ENGINE_DRIVERS, type ImportModule, installCommandFor, loadDriver } from './driver-loader.js';
-export * from './firebird/index.js';
+export type { DialectOptions, OpenedDatabase } from './dialects/dialect-options.js';
+export { ENGINE_DRIVERS, type EngineDriverPackage, installCommandFor, loadDriver } from './load-driver.js';
 export { DEFAULT_TABLE, type SessionTables, sessionTables } from './session-tables.js';
+
+/**
+ * What `@tina4/session-core` calls for `TINA4_SESSION_BACKEND=database`: a store on the database
+ * that `sessions({ database: { ... } })` and the variables name (see {@link databaseSettingsFromConfig}).
+ */
+export const createStoreFromConfig: SessionBackendModule['createStoreFromConfig'] = async (config) =>
+  createDatabaseStore(databaseSettingsFromConfig(config));

@@ -1,10 +1,11 @@
 import { SessionConfigError, type SessionLogger } from '@tina4/session-core';
 import type { AnyKysely } from './any-kysely.js';
-import type { DatabaseStoreOptions } from './database-store.js';
+import { STORE_OPTION_SOURCES, withCredentials } from './database-credentials.js';
+import type { DatabaseStoreOptions } from './database-store-options.js';
 import { type DatabaseEngine, parseDatabaseUrl } from './database-url.js';
 import { detectEngine } from './detect-engine.js';
 import { createKyselyForUrl } from './dialects/create-kysely.js';
-import { importModule } from './driver-loader.js';
+import { importFromHere } from './load-driver.js';
 
 /** The Kysely instance a store works on, its engine, and how the store lets go of it on close. */
 export interface OpenDatabase {
@@ -14,12 +15,17 @@ export interface OpenDatabase {
 }
 
 /**
- * The app's own instance (`db`, left open on close) or one opened for `url` (closed on close).
+ * The app's own instance (`db`, left open on close) or one opened for `url` (closed on close), with
+ * `username` and `password` filled in where the URL has none.
  *
- * @throws {@link SessionConfigError} without either, or for an instance of an unknown dialect and no `engine`.
+ * @throws {@link SessionConfigError} without either, for an instance of an unknown dialect and no
+ *   `engine`, or for credentials that disagree with the URL's.
  */
 export async function openDatabase(
-  options: Pick<DatabaseStoreOptions, 'db' | 'url' | 'engine' | 'poolSize' | 'importModule'>,
+  options: Pick<
+    DatabaseStoreOptions,
+    'db' | 'url' | 'username' | 'password' | 'engine' | 'poolSize' | 'importModule'
+  >,
   logger: SessionLogger,
 ): Promise<OpenDatabase> {
   if (options.db) {
@@ -35,13 +41,14 @@ export async function openDatabase(
   }
   if (!options.url) {
     throw new SessionConfigError(
-      'The database session store needs a database: set DATABASE_URL (e.g. sqlite:///data/sessions.db or ' +
-        'postgres://user:pass@host:5432/app), or pass an existing Kysely instance as `db`.',
+      'The database session store needs a database: set DATABASE_URL or TINA4_DATABASE_URL (e.g. ' +
+        'sqlite:///data/sessions.db or postgres://user:pass@host:5432/app), or give `url` or an existing ' +
+        'Kysely instance as `db` in code (sessions({ database: { url } })).',
     );
   }
-  const url = parseDatabaseUrl(options.url);
+  const url = withCredentials(parseDatabaseUrl(options.url), options, STORE_OPTION_SOURCES);
   const opened = await createKyselyForUrl(url, {
-    load: options.importModule ?? importModule,
+    load: options.importModule ?? importFromHere,
     logger,
     poolSize: options.poolSize,
   });

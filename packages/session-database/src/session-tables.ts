@@ -15,11 +15,15 @@ export const DEFAULT_TABLE = 'tina4_session';
 // Firebird 3 limits identifiers to 31 bytes, and the lock table adds 5 characters.
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,25}$/;
 
-/** @throws {@link SessionConfigError} for a name that is not a plain identifier of at most 26 characters. */
-export function sessionTables(table: string = DEFAULT_TABLE): SessionTables {
+/**
+ * @param source Where the name came from, for the error (`TINA4_SESSION_TABLE`, an option name).
+ * @throws {@link SessionConfigError} for a name that is not a plain identifier of at most 26 characters.
+ */
+export function sessionTables(table: string = DEFAULT_TABLE, source?: string): SessionTables {
   if (!TABLE_NAME.test(table)) {
+    const named = source ? `${source}="${table}"` : `Session table name "${table}"`;
     throw new SessionConfigError(
-      `Session table name "${table}" is not usable. Use letters, digits and underscores, ` +
+      `${named} is not usable. Use letters, digits and underscores, ` +
         'starting with a letter or underscore, at most 26 characters (default tina4_session).',
     );
   }

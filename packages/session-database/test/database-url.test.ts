@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { SessionConfigError } from '@tina4/session-core';
+import { STORE_OPTION_SOURCES, withCredentials } from '../src/database-credentials.js';
 import { parseDatabaseUrl, redactUrl } from '../src/database-url.js';
 
 describe('parseDatabaseUrl', () => {
@@ -162,5 +163,47 @@ describe('redactUrl', () => {
     ['sqlite:////var/db/sessions.db', 'sqlite:////var/db/sessions.db'],
   ])('%s -> %s', (url, redacted) => {
     expect(redactUrl(url)).toBe(redacted);
+  });
+});
+
+describe('withCredentials', () => {
+  const names = {
+    url: 'DATABASE_URL',
+    username: 'TINA4_DATABASE_USERNAME',
+    password: 'TINA4_DATABASE_PASSWORD',
+  };
+
+  it('fills in a Firebird URL without credentials, keeping its database path', () => {
+    const url = parseDatabaseUrl('firebird://127.0.0.1:3050//var/lib/firebird/data/app.fdb');
+    expect(withCredentials(url, { username: 'SYSDBA', password: 'masterkey' }, names)).toMatchObject({
+      engine: 'firebird',
+      user: 'SYSDBA',
+      password: 'masterkey',
+      database: '/var/lib/firebird/data/app.fdb',
+    });
+  });
+
+  it('leaves the URL alone without credentials apart from it, and SQLite always', () => {
+    const url = parseDatabaseUrl('mysql://root@db/app');
+    expect(withCredentials(url, {}, names)).toEqual(url);
+    const sqlite = parseDatabaseUrl('sqlite:///app.db');
+    expect(withCredentials(sqlite, { username: 'x', password: 'y' }, names)).toEqual(sqlite);
+  });
+
+  it('compares the decoded URL parts: p%40ss in the URL agrees with p@ss', () => {
+    const url = parseDatabaseUrl('postgres://app:p%40ss@db/app');
+    expect(withCredentials(url, { username: 'app', password: 'p@ss' }, names)).toMatchObject({
+      password: 'p@ss',
+    });
+  });
+
+  it('names both sources of a disagreement, with the option names of createDatabaseStore by default', () => {
+    const url = parseDatabaseUrl('postgres://app:one-secret@db/app');
+    expect(() => withCredentials(url, { password: 'other-secret' }, STORE_OPTION_SOURCES)).toThrow(
+      'password and the password in url differ',
+    );
+    expect(() => withCredentials(url, { password: 'other-secret' }, names)).toThrow(
+      /^TINA4_DATABASE_PASSWORD and the password in DATABASE_URL differ/,
+    );
   });
 });

@@ -1,6 +1,5 @@
-import type { SessionLogger } from '@tina4/session-core';
+import type { ImportModule, SessionLogger } from '@tina4/session-core';
 import type { AnyKysely } from '../any-kysely.js';
-import type { ImportModule } from '../driver-loader.js';
 
 /** A Kysely instance a store opened, and how to let go of it. */
 export interface OpenedDatabase {
@@ -25,6 +24,8 @@ export interface DialectOptions {
 }
 
 export const DEFAULT_POOL_SIZE = 10;
+/** A sanity bound: a pool of more connections is a typo rather than a plan. */
+export const MAX_POOL_SIZE = 1000;
 
 /**
  * How long opening a connection may take. Drivers' defaults range from 10 s to forever (pg); an

@@ -1,8 +1,7 @@
+import { FirebirdDialect, type FirebirdPool } from '@tina4/kysely-firebird';
 import { Kysely } from 'kysely';
 import type { ServerDatabaseUrl } from '../database-url.js';
-import { loadDriver } from '../driver-loader.js';
-import type { FirebirdPool } from '../firebird/firebird-client.js';
-import { FirebirdDialect } from '../firebird/firebird-dialect.js';
+import { loadDriver } from '../load-driver.js';
 import {
   CONNECT_TIMEOUT_MS,
   DEFAULT_POOL_SIZE,

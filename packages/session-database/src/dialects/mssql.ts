@@ -1,6 +1,6 @@
 import { Kysely, MssqlDialect, type MssqlDialectConfig } from 'kysely';
 import type { ServerDatabaseUrl } from '../database-url.js';
-import { loadDriver } from '../driver-loader.js';
+import { loadDriver } from '../load-driver.js';
 import {
   CONNECT_TIMEOUT_MS,
   DEFAULT_POOL_SIZE,

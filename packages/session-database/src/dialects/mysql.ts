@@ -1,6 +1,6 @@
 import { Kysely, MysqlDialect, type MysqlPool } from 'kysely';
 import type { ServerDatabaseUrl } from '../database-url.js';
-import { loadDriver } from '../driver-loader.js';
+import { loadDriver } from '../load-driver.js';
 import {
   CONNECT_TIMEOUT_MS,
   type ConnectionEmitter,
@@ -31,6 +31,9 @@ export async function createMysqlKysely(
     connectTimeout: CONNECT_TIMEOUT_MS,
     charset: 'utf8mb4',
     ssl: url.params.ssl === 'true' ? {} : undefined,
+    // Affected rows of an UPDATE count the rows it matched, not only those whose values changed:
+    // an update that leaves a row as it was still says the session exists. (mysql2's default too.)
+    flags: ['FOUND_ROWS'],
   });
   reportConnectionErrors(pool as MysqlPool & ConnectionEmitter, 'connection', 'MySQL', options.logger);
   return ownInstance(new Kysely({ dialect: new MysqlDialect({ pool }) }));

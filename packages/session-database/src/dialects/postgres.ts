@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import type { ServerDatabaseUrl } from '../database-url.js';
-import { loadDriver } from '../driver-loader.js';
+import { loadDriver } from '../load-driver.js';
 import {
   CONNECT_TIMEOUT_MS,
   type ConnectionEmitter,

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
 import type { AnyKysely } from '../any-kysely.js';
 import type { SqliteUrl } from '../database-url.js';
-import { loadDriver } from '../driver-loader.js';
+import { loadDriver } from '../load-driver.js';
 import type { DialectOptions, OpenedDatabase } from './dialect-options.js';
 
 /** The parts of better-sqlite3's `Database` used here. */

@@ -1,18 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { generateSessionId, type SessionStore, sessionKeyOf } from '@tina4/session-core';
-import { type BackendName, provideTestBackend, storeComplianceSuite } from '@tina4/store-test-suite';
-import { createDatabaseStore, type DatabaseStoreOptions } from '../../src/database-store.js';
+import type { SessionStore } from '@tina4/session-core';
+import { newKey, storeComplianceSuite } from '@tina4/session-core/testing';
+import {
+  type BackendName,
+  createSqlBackdoor,
+  dropTables,
+  openRawClient,
+  provideTestBackend,
+  type RawClient,
+  uniqueTable,
+} from '@tina4/test-servers';
+import { createDatabaseStore } from '../../src/database-store.js';
+import type { DatabaseStoreOptions } from '../../src/database-store-options.js';
+import { describeSqlMoves } from './describe-sql-moves.js';
 import { describeSqlWrites } from './describe-sql-writes.js';
-import { openRawClient, type RawClient } from './raw-client.js';
-import { createSqlBackdoor, dropTables, uniqueTable } from './sql-backdoor.js';
+import { LONG, type SqlTestContext } from './sql-test-context.js';
 
-const set = (fields: Record<string, string>) => ({ replace: false, set: fields, delete: [] });
-const newKey = () => sessionKeyOf(generateSessionId());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The database store's tests on one engine: the compliance suite, then what is particular to SQL
- * (the write path, table creation racing, the lock between separate pools, a stale lease, reaping).
+ * (the update path, moves and creates, table creation racing, the lock between separate pools, a
+ * stale lease, reaping).
  */
 export function describeSqlStore(name: string, url: string): void {
   const table = uniqueTable();
@@ -28,6 +37,7 @@ export function describeSqlStore(name: string, url: string): void {
     stores.push(store);
     return store;
   };
+  const context: SqlTestContext = { name, url, table, raw, backdoor: createSqlBackdoor(raw, table), open };
 
   describe(`database store on ${name}`, () => {
     beforeAll(async () => {
@@ -35,19 +45,17 @@ export function describeSqlStore(name: string, url: string): void {
     });
     afterAll(async () => {
       await Promise.all(stores.map((store) => store.close()));
-      for (const name of [table, ...extraTables]) await dropTables(raw(), name);
+      for (const created of [table, ...extraTables]) await dropTables(raw(), created);
       await client?.close();
     });
 
-    const backdoor = createSqlBackdoor(raw, table);
-    storeComplianceSuite({
-      name: `database (${name})`,
-      createStore: () => open(),
-      backdoor,
-      lock: true,
-    });
+    storeComplianceSuite(
+      { describe, it, beforeAll, afterAll },
+      { name: `database (${name})`, createStore: () => open(), backdoor: context.backdoor, lock: true },
+    );
 
-    describeSqlWrites({ url, table, raw, backdoor, open });
+    describeSqlWrites(context);
+    describeSqlMoves(context);
 
     describe('tables', () => {
       it('three stores created at once on a fresh table all work (idempotent creation)', async () => {
@@ -55,9 +63,10 @@ export function describeSqlStore(name: string, url: string): void {
         extraTables.push(fresh);
         const created = await Promise.all([1, 2, 3].map(() => open({ table: fresh })));
         const keys = created.map(() => newKey());
-        await Promise.all(
-          created.map((store, index) => store.write(keys[index]!, set({ n: String(index) }), 600)),
+        const results = await Promise.all(
+          created.map((store, index) => store.create(keys[index]!, { n: String(index) }, LONG)),
         );
+        expect(results).toEqual([true, true, true]);
         for (const [index, key] of keys.entries()) {
           expect((await created[0]!.read(key))?.fields).toEqual({ n: String(index) });
         }
@@ -103,7 +112,7 @@ export function describeSqlStore(name: string, url: string): void {
       it('an unref’d timer deletes expired rows', async () => {
         const key = newKey();
         const store = await open({ reapIntervalMs: 200 });
-        await store.write(key, set({ a: '1' }), 1);
+        await store.create(key, { a: '1' }, { ttlSeconds: 1 });
         expect(await rowOf(key)).toBe(1);
         await sleep(1600);
         expect(await rowOf(key)).toBe(0);
@@ -113,10 +122,10 @@ export function describeSqlStore(name: string, url: string): void {
       it('with reapProbability 1, a write deletes expired rows in the background', async () => {
         const [expired, fresh] = [newKey(), newKey()];
         const store = await open({ reapProbability: 1 });
-        await store.write(expired, set({ a: '1' }), 1);
+        await store.create(expired, { a: '1' }, { ttlSeconds: 1 });
         await sleep(1200);
         expect(await rowOf(expired)).toBe(1);
-        await store.write(fresh, set({ b: '2' }), 600);
+        await store.create(fresh, { b: '2' }, LONG);
         for (let waited = 0; waited < 3000 && (await rowOf(expired)) === 1; waited += 50) await sleep(50);
         expect(await rowOf(expired)).toBe(0);
         expect(await rowOf(fresh)).toBe(1);
@@ -127,7 +136,8 @@ export function describeSqlStore(name: string, url: string): void {
 
 /**
  * Runs {@link describeSqlStore} against the server `provideTestBackend` finds for `backend`, or
- * registers a skipped block that says why there is none.
+ * registers a skipped block that says why there is none (a backend listed in `TINA4_TEST_REQUIRE`
+ * fails instead).
  */
 export async function describeSqlStoreOn(backend: BackendName, name: string): Promise<void> {
   const provided = await provideTestBackend(backend);

@@ -9,7 +9,7 @@ import {
   sql,
   type TableMetadata,
 } from 'kysely';
-import type { AnyKysely } from '../any-kysely.js';
+import type { AnyKysely } from './any-kysely.js';
 
 /** RDB$FIELDS.RDB$FIELD_TYPE codes and their SQL names. */
 const FIELD_TYPES: Readonly<Record<number, string>> = {

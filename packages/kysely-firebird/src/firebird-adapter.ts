@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DialectAdapterBase, type MigrationLockOptions, sql } from 'kysely';
-import type { AnyKysely } from '../any-kysely.js';
+import type { AnyKysely } from './any-kysely.js';
 
 /** How long {@link FirebirdAdapter.acquireMigrationLock} waits for another migrator. */
 const MIGRATION_LOCK_WAIT_MS = 10 * 60_000;

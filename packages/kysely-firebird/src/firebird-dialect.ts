@@ -1,5 +1,5 @@
 import type { DatabaseIntrospector, Dialect, DialectAdapter, Driver, QueryCompiler } from 'kysely';
-import type { AnyKysely } from '../any-kysely.js';
+import type { AnyKysely } from './any-kysely.js';
 import { FirebirdAdapter } from './firebird-adapter.js';
 import { type FirebirdDialectConfig, FirebirdDriver } from './firebird-driver.js';
 import { FirebirdIntrospector } from './firebird-introspector.js';

@@ -1,11 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { provideTestBackend } from '@tina4/store-test-suite';
+import { provideTestBackend } from '@tina4/test-servers';
 import { Kysely, type Migration, Migrator, sql } from 'kysely';
 import Firebird from 'node-firebird';
-import type { AnyKysely } from '../src/any-kysely.js';
-import { parseDatabaseUrl, type ServerDatabaseUrl } from '../src/database-url.js';
-import { FirebirdDialect } from '../src/firebird/firebird-dialect.js';
+import { FirebirdDialect } from '../src/index.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests use tables Kysely has no type for.
+type AnyKysely = Kysely<any>;
+
+/**
+ * node-firebird's connection options from `firebird://user:password@host:3050//absolute/path.fdb`
+ * (one slash before a server alias or relative path); user and password are percent-decoded.
+ */
+function firebirdOptions(text: string) {
+  const url = new URL(text);
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : 3050,
+    database: decodeURIComponent(url.pathname.replace(/^\//, '')),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  };
+}
 
 describe('Firebird query compiler', () => {
   // Compiling needs no connection: the pool is never asked for one.
@@ -94,15 +110,7 @@ if ('skip' in backend) {
 
     beforeAll(async () => {
       // Built the way the README shows, from node-firebird's own pool (which also checks its types).
-      const url = parseDatabaseUrl(backend.url) as ServerDatabaseUrl;
-      const pool = Firebird.pool(2, {
-        host: url.host,
-        port: url.port ?? 3050,
-        database: url.database,
-        user: url.user,
-        password: url.password,
-        blobAsText: true,
-      });
+      const pool = Firebird.pool(2, { ...firebirdOptions(backend.url), blobAsText: true });
       db = new Kysely({ dialect: new FirebirdDialect({ pool }) });
       await db.schema
         .createTable(table)

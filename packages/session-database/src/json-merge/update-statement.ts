@@ -1,0 +1,29 @@
+import { sql } from 'kysely';
+import type { AnyKysely } from '../any-kysely.js';
+import { type PreparedQuery, prepareQuery } from '../prepared-query.js';
+
+/** The parameters of the statements in this folder. */
+export type UpdateParam = 'key' | 'expiresAt' | 'now';
+
+/**
+ * `UPDATE <table> SET data = <data>, expires_at = :expiresAt WHERE session_key = :key AND
+ * expires_at > :now`, compiled once: the shape every engine's update shares, with its own merge
+ * expression as `data`.
+ */
+export function prepareUpdate<P extends string>(
+  db: AnyKysely,
+  table: string,
+  data: (param: (name: P | UpdateParam) => unknown) => unknown,
+): PreparedQuery<P | UpdateParam, unknown> {
+  return prepareQuery<P | UpdateParam>(
+    db,
+    (param) => sql`update ${sql.table(table)}
+      set ${sql.ref('data')} = ${data(param)}, ${sql.ref('expires_at')} = ${param('expiresAt')}
+      where ${sql.ref('session_key')} = ${param('key')} and ${sql.ref('expires_at')} > ${param('now')}`,
+  );
+}
+
+/** The update of a replacing change set (a cleared session): the new data as it is, on every engine. */
+export function prepareReplace(db: AnyKysely, table: string): PreparedQuery<'data' | UpdateParam, unknown> {
+  return prepareUpdate<'data'>(db, table, (param) => param('data'));
+}
