@@ -3,23 +3,45 @@
  * Chosen with `TINA4_SESSION_BACKEND=mongodb` (the core imports this package and calls
  * {@link createStoreFromConfig}), or created in code with {@link createMongoStore}.
  */
-export { DEFAULT_CLIENT_OPTIONS } from './create-client.js';
+import type { SessionBackendModule } from '@tina4/session-core';
+import { mongoSettingsFromConfig } from './mongo-settings.js';
+import { createMongoStore } from './mongo-store.js';
+
+export { clientDefaults, createMongoClient, DEFAULT_OPERATION_TIMEOUT_MS } from './create-mongo-client.js';
 export { decodeFieldName, encodeFieldName } from './field-names.js';
-export { INSTALL_COMMAND } from './load-driver.js';
-export {
-  DEFAULT_COLLECTION,
-  DEFAULT_DATABASE,
-  DEFAULT_HOST,
-  DEFAULT_PORT,
-  type MongoConnectionSettings,
-  mongoConnectionFromConfig,
-} from './mongo-connection.js';
+export { loadMongoDriver, MONGODB, type MongoDriver } from './load-driver.js';
 export type {
   LockDocument,
   MongoClientLike,
   MongoCollectionLike,
   MongoDbLike,
+  MongoOperationOptions,
   SessionDocument,
 } from './mongo-like-client.js';
+export { DEFAULT_COLLECTION, DEFAULT_DATABASE, LOCKS_SUFFIX } from './mongo-names.js';
+export {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  type MongoSettings,
+  type MongoStoreSettings,
+  mongoSettingsFromConfig,
+} from './mongo-settings.js';
 export { createMongoStore, type MongoStoreOptions } from './mongo-store.js';
-export { createStoreFromConfig } from './store-from-config.js';
+
+/**
+ * The store for `TINA4_SESSION_BACKEND=mongodb`, which `@tina4/session-core` loads by name: reads
+ * the settings (see {@link mongoSettingsFromConfig}), imports the driver and creates a client whose
+ * waits are bounded by `TINA4_SESSION_STORE_TIMEOUT`. Configuration errors are thrown before
+ * anything is imported or connected; the client connects on first use.
+ */
+export const createStoreFromConfig: SessionBackendModule['createStoreFromConfig'] = async (config) => {
+  const { uri, clientOptions, database, collection, createIndexes } = mongoSettingsFromConfig(config);
+  return createMongoStore({
+    uri,
+    clientOptions,
+    database,
+    collection,
+    createIndexes,
+    operationTimeoutMs: config.storeTimeoutMs,
+  });
+};

@@ -1,31 +1,49 @@
 /**
- * The parts of the official `mongodb` driver the store uses, described structurally (as kysely
- * describes its database drivers) so that this package's types do not depend on one driver
- * version: a `MongoClient`, `Db` and `Collection` of driver 6 or 7 fit as they are.
+ * The parts of the official `mongodb` driver the store uses, described structurally so that this
+ * package's types do not depend on one driver version: a `MongoClient`, `Db` and `Collection` of
+ * driver 6 or 7 fit as they are (the tests check it against the installed driver).
  */
+
+/** Options every operation of the store passes: the server gives up on it after `maxTimeMS`. */
+export interface MongoOperationOptions {
+  readonly maxTimeMS?: number;
+}
 
 /** A `MongoClient`: the store asks it for a database, and closes it only when the store created it. */
 export interface MongoClientLike {
   db(name?: string): MongoDbLike;
+  /** Connects (a no-op once connected); the store calls it before its first operation. */
+  connect?(): Promise<unknown>;
   close(): Promise<void>;
 }
 
 /** A `Db`. */
 export interface MongoDbLike {
+  readonly databaseName: string;
   collection(name: string): MongoCollectionLike;
+  /** A database command as it is written (the store sends `findAndModify` this way, see `takeSession`). */
+  command(command: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 /** The few `Collection` methods the store calls. */
 export interface MongoCollectionLike {
   readonly collectionName: string;
-  findOne(filter: object, options: { projection: object }): Promise<object | null>;
-  insertOne(document: object): Promise<unknown>;
+  findOne(
+    filter: object,
+    options: MongoOperationOptions & { readonly projection?: object },
+  ): Promise<object | null>;
+  insertOne(document: object, options: MongoOperationOptions): Promise<unknown>;
+  replaceOne(
+    filter: object,
+    replacement: object,
+    options: MongoOperationOptions,
+  ): Promise<{ readonly matchedCount: number }>;
   updateOne(
     filter: object,
     update: object,
-    options?: { upsert?: boolean },
-  ): Promise<{ readonly matchedCount: number; readonly upsertedCount: number }>;
-  deleteOne(filter: object): Promise<{ readonly deletedCount: number }>;
+    options: MongoOperationOptions,
+  ): Promise<{ readonly matchedCount: number }>;
+  deleteOne(filter: object, options: MongoOperationOptions): Promise<{ readonly deletedCount: number }>;
   createIndex(keys: Record<string, 1 | -1>, options: { expireAfterSeconds: number }): Promise<string>;
 }
 
@@ -33,8 +51,8 @@ export interface MongoCollectionLike {
 export interface SessionDocument {
   _id: string;
   /** Encoded field name (see `encodeFieldName`) -> JSON text of the value. */
-  data?: Record<string, string>;
-  /** When the session expires; the TTL index removes the document some time after. */
+  data: Record<string, string>;
+  /** When the session expires: reads ignore it from then on, the TTL index deletes it later. */
   expiresAt: Date;
 }
 

@@ -1,25 +1,32 @@
 import {
+  type MoveSession,
   type ReleaseSessionLock,
   type SessionChangeSet,
   SessionConfigError,
+  type SessionFields,
   type SessionKey,
   type SessionLockOptions,
   type SessionStore,
   SharedSessionLocks,
   type StoredSession,
+  type WriteOptions,
+  withDeadline,
 } from '@tina4/session-core';
-import { createMongoClient } from './create-client.js';
+import { connectOnFirstUse } from './connect-on-first-use.js';
+import { createMongoClient, DEFAULT_OPERATION_TIMEOUT_MS } from './create-mongo-client.js';
 import { decodeFields, encodeFieldName, encodeFields } from './field-names.js';
+import { isDuplicateKeyError } from './mongo-errors.js';
+import type { MongoClientLike, MongoDbLike, SessionDocument } from './mongo-like-client.js';
+import { MongoLockBackend } from './mongo-lock.js';
 import {
   assertCollectionName,
   assertDatabaseName,
   DEFAULT_COLLECTION,
   DEFAULT_DATABASE,
   databaseOfUri,
-} from './mongo-connection.js';
-import { isDuplicateKeyError } from './mongo-errors.js';
-import type { MongoClientLike, MongoDbLike, SessionDocument } from './mongo-like-client.js';
-import { MongoLockBackend } from './mongo-lock.js';
+  LOCKS_SUFFIX,
+} from './mongo-names.js';
+import { takeSession } from './take-session.js';
 import { ttlIndexOnFirstUse } from './ttl-index.js';
 
 export interface MongoStoreOptions {
@@ -29,7 +36,7 @@ export interface MongoStoreOptions {
   db?: MongoDbLike;
   /** A `mongodb://` or `mongodb+srv://` URI: the store creates the client, and closes it in `close()`. */
   uri?: string;
-  /** Options for the client the store creates from `uri`, over {@link DEFAULT_CLIENT_OPTIONS}. */
+  /** Options for the client the store creates from `uri`, over its defaults (see `clientDefaults`). */
   clientOptions?: Record<string, unknown>;
   /** The database, with `client` or `uri` (default: the URI's path, else `tina4_sessions`). */
   database?: string;
@@ -40,22 +47,27 @@ export interface MongoStoreOptions {
    * may not create indexes and they were created beforehand (see the README).
    */
   createIndexes?: boolean;
+  /**
+   * Longest wait for the server in one operation, in milliseconds (default 2000). Past it the
+   * operation rejects (the request gets a 503); the server is told the same limit (`maxTimeMS`),
+   * and a client the store creates from `uri` gets it as its connect, server-selection and socket
+   * timeouts.
+   */
+  operationTimeoutMs?: number;
   /** The store's name in errors and logs (default `mongodb`). */
   name?: string;
 }
-
-/** Attempts at a write that keeps meeting a concurrent insert of the same session. */
-const WRITE_ATTEMPTS = 3;
 
 /**
  * A session store on MongoDB (official driver 6 or 7). Give it exactly one of `client`, `db` or `uri`.
  *
  * Each session is one document `{ _id: key, data: { <field>: <JSON text> }, expiresAt: Date }`,
  * where `key` is the SHA-256 hex of the session id and field names are encoded for MongoDB paths
- * ({@link encodeFieldName}). A TTL index on `expiresAt` removes expired documents; reads also
- * filter on `expiresAt`, since MongoDB's TTL task runs only about once a minute. A change set is
- * one `updateOne` with `$set`/`$unset` on `data.<field>` and `upsert`, so concurrent requests that
- * change different fields of one session all keep their changes.
+ * ({@link encodeFieldName}). Every operation matches only a live document (`expiresAt > now`), so a
+ * session is gone the moment it expires, whenever the TTL index's background task deletes it (every
+ * 60 s on MongoDB; never, on a server without one). A change set is one `updateOne` with
+ * `$set`/`$unset` on `data.<field>`: concurrent requests that change different fields of one
+ * session all keep their changes.
  */
 export async function createMongoStore(options: MongoStoreOptions): Promise<SessionStore> {
   const given = (['client', 'db', 'uri'] as const).filter((option) => options[option] !== undefined);
@@ -72,81 +84,141 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Sess
     (options.uri === undefined ? undefined : databaseOfUri(options.uri)) ??
     DEFAULT_DATABASE;
   if (!options.db) assertDatabaseName(database, 'database');
+  const timeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
 
   const ownClient =
-    options.uri === undefined ? undefined : await createMongoClient(options.uri, options.clientOptions);
-  const db = options.db ?? (options.client ?? ownClient)!.db(database);
-  return mongoStoreOn(db, collectionName, ownClient, options);
+    options.uri === undefined
+      ? undefined
+      : await createMongoClient(options.uri, options.clientOptions, timeoutMs);
+  const client = options.client ?? ownClient;
+  const db = options.db ?? client!.db(database);
+  return mongoStoreOn(db, collectionName, client, ownClient !== undefined, timeoutMs, options);
 }
 
 function mongoStoreOn(
   db: MongoDbLike,
   collectionName: string,
-  ownClient: MongoClientLike | undefined,
+  client: MongoClientLike | undefined,
+  ownsClient: boolean,
+  timeoutMs: number,
   options: MongoStoreOptions,
 ): SessionStore {
+  const name = options.name ?? 'mongodb';
   const sessions = db.collection(collectionName);
   const createIndexes = options.createIndexes ?? true;
-  const ready = ttlIndexOnFirstUse(sessions, createIndexes);
+  const connected = connectOnFirstUse(client);
+  const indexed = ttlIndexOnFirstUse(sessions, createIndexes);
+  /** Connected (a store may start while the server is down), and the TTL index is there. */
+  const ready = async (): Promise<void> => {
+    await connected();
+    await indexed();
+  };
+  /** What every operation tells the server: give up after the store's deadline. */
+  const limit = { maxTimeMS: timeoutMs } as const;
+  /** Bounds an operation (with the TTL index it may have to create first) by the store's deadline. */
+  const answer = <T>(work: () => Promise<T>): Promise<T> =>
+    withDeadline(
+      ready().then(work),
+      timeoutMs,
+      `${name} did not answer within the store's deadline (TINA4_SESSION_STORE_TIMEOUT)`,
+    );
+  const live = (key: SessionKey) => ({ _id: key, expiresAt: { $gt: new Date() } });
+  const expiryIn = (ttlMs: number) => new Date(Date.now() + ttlMs);
+
+  /** Inserts the first document of `key`, or replaces one that has expired; false when a live one is there. */
+  const create = async (
+    key: SessionKey,
+    fields: Readonly<SessionFields>,
+    ttlMs: number,
+  ): Promise<boolean> => {
+    const data = encodeFields(fields);
+    const expiresAt = expiryIn(ttlMs);
+    try {
+      await sessions.insertOne({ _id: key, data, expiresAt } satisfies SessionDocument, limit);
+      return true;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    // The key is taken. Only by a document that has expired (the TTL task has not deleted it
+    // yet, or the server has none)? Then it is replaced whole, in one atomic step: its fields never
+    // come back. A live document matches nothing, and the create is refused.
+    const replaced = await sessions.replaceOne(
+      { _id: key, expiresAt: { $lte: new Date() } },
+      { data, expiresAt },
+      limit,
+    );
+    return replaced.matchedCount === 1;
+  };
+
   let locks: SharedSessionLocks | undefined;
   // Set up on the first lock(): apps that do not lock get no locks collection.
   const sessionLocks = (): SharedSessionLocks => {
     if (!locks) {
-      const collection = db.collection(`${collectionName}_locks`);
-      locks = new SharedSessionLocks(
-        new MongoLockBackend(collection, ttlIndexOnFirstUse(collection, createIndexes)),
-      );
+      const collection = db.collection(`${collectionName}${LOCKS_SUFFIX}`);
+      const locksIndexed = ttlIndexOnFirstUse(collection, createIndexes);
+      const locksReady = async (): Promise<void> => {
+        await connected();
+        await locksIndexed();
+      };
+      locks = new SharedSessionLocks(new MongoLockBackend(collection, locksReady, timeoutMs, name));
     }
     return locks;
   };
 
   return {
-    name: options.name ?? 'mongodb',
+    name,
 
     async read(key: SessionKey): Promise<StoredSession | undefined> {
-      await ready();
-      const found = (await sessions.findOne(
-        { _id: key, expiresAt: { $gt: new Date() } },
-        { projection: { _id: 0, data: 1, expiresAt: 1 } },
-      )) as Omit<SessionDocument, '_id'> | null;
+      const found = (await answer(() =>
+        sessions.findOne(live(key), { projection: { _id: 0, data: 1, expiresAt: 1 }, ...limit }),
+      )) as Pick<SessionDocument, 'data' | 'expiresAt'> | null;
+      // The filter matched `expiresAt` as a date: every document it finds has one.
       return found ? { fields: decodeFields(found.data), expiresAt: found.expiresAt.getTime() } : undefined;
     },
 
-    async write(key: SessionKey, changes: SessionChangeSet, ttlSeconds: number): Promise<void> {
-      await ready();
-      const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-      const whole = { $set: { data: encodeFields(changes.set), expiresAt } };
-      if (changes.replace) {
-        await retryOnDuplicateKey(() => sessions.updateOne({ _id: key }, whole, { upsert: true }));
-        return;
-      }
-      const merge = mergeUpdate(changes, expiresAt);
-      await retryOnDuplicateKey(async () => {
-        const now = new Date();
-        try {
-          await sessions.updateOne({ _id: key, expiresAt: { $gt: now } }, merge, { upsert: true });
-        } catch (error) {
-          if (!isDuplicateKeyError(error)) throw error;
-          // The filter matched nothing, yet the insert found the `_id` taken: the document exists
-          // but has expired (the TTL task has not removed it yet), or a concurrent write has just
-          // created it. Expired: start from an empty record, so an expired session's fields never
-          // come back. Just created: this matches nothing either, and the next attempt merges.
-          await sessions.updateOne({ _id: key, expiresAt: { $lte: now } }, whole, { upsert: true });
-        }
-      });
+    create(key: SessionKey, fields: Readonly<SessionFields>, { ttlSeconds }: WriteOptions): Promise<boolean> {
+      return answer(() => create(key, fields, ttlSeconds * 1000));
     },
 
-    async touch(key: SessionKey, ttlSeconds: number): Promise<void> {
-      await ready();
-      // Only an unexpired document: an expired session must not come back to life.
-      await sessions.updateOne(
-        { _id: key, expiresAt: { $gt: new Date() } },
-        { $set: { expiresAt: new Date(Date.now() + ttlSeconds * 1000) } },
-      );
+    async update(key: SessionKey, changes: SessionChangeSet, { ttlSeconds }: WriteOptions): Promise<boolean> {
+      const expiresAt = expiryIn(ttlSeconds * 1000);
+      const update = changes.replace
+        ? { $set: { data: encodeFields(changes.set), expiresAt } }
+        : mergeUpdate(changes, expiresAt);
+      // Never an upsert: a destroyed, regenerated or expired session stays gone.
+      const result = await answer(() => sessions.updateOne(live(key), update, limit));
+      return result.matchedCount === 1;
+    },
+
+    async move(
+      from: SessionKey,
+      to: SessionKey,
+      move: MoveSession,
+      { ttlSeconds }: WriteOptions,
+    ): Promise<boolean> {
+      // Two documents cannot change in one atomic step without a transaction (which needs a
+      // replica set): take `from` out atomically, create `to`, and put `from` back on failure.
+      const taken = await answer(() => takeSession(db, collectionName, from, timeoutMs));
+      if (!taken) return false;
+      try {
+        const fields = move(decodeFields(taken.data));
+        if (await answer(() => create(to, fields, ttlSeconds * 1000))) return true;
+        throw new Error(`${name} already holds a live session under the regenerated key`);
+      } catch (error) {
+        // As it was, with its own expiry: a failed regenerate loses nothing and extends nothing.
+        await answer(() => sessions.insertOne(taken, limit)).catch(() => {});
+        throw error;
+      }
+    },
+
+    async touch(key: SessionKey, { ttlSeconds }: WriteOptions): Promise<boolean> {
+      const expiresAt = expiryIn(ttlSeconds * 1000);
+      const result = await answer(() => sessions.updateOne(live(key), { $set: { expiresAt } }, limit));
+      return result.matchedCount === 1;
     },
 
     async destroy(key: SessionKey): Promise<void> {
-      await sessions.deleteOne({ _id: key });
+      await answer(() => sessions.deleteOne({ _id: key }, limit));
     },
 
     lock(key: SessionKey, lockOptions: SessionLockOptions): Promise<ReleaseSessionLock> {
@@ -154,7 +226,8 @@ function mongoStoreOn(
     },
 
     async close(): Promise<void> {
-      await ownClient?.close();
+      // Closing ends the server sessions first; a server that does not answer must not hang it.
+      if (ownsClient) await withDeadline(client!.close(), timeoutMs, `${name} did not close`).catch(() => {});
     },
   };
 }
@@ -165,27 +238,10 @@ function mongoStoreOn(
  */
 function mergeUpdate(changes: SessionChangeSet, expiresAt: Date): object {
   const $set: Record<string, unknown> = Object.fromEntries(
-    Object.entries(changes.set).map(([name, text]) => [`data.${encodeFieldName(name)}`, text]),
+    Object.entries(changes.set).map(([field, text]) => [`data.${encodeFieldName(field)}`, text]),
   );
   $set.expiresAt = expiresAt;
   if (changes.delete.length === 0) return { $set };
-  const $unset = Object.fromEntries(changes.delete.map((name) => [`data.${encodeFieldName(name)}`, '']));
+  const $unset = Object.fromEntries(changes.delete.map((field) => [`data.${encodeFieldName(field)}`, '']));
   return { $set, $unset };
-}
-
-/**
- * Runs `work` again when it fails with a duplicate key: two upserts of a session that does not
- * exist yet race, one inserts and the other meets the `_id` it just took. The retry then finds the
- * document and updates it. (MongoDB 4.2+ retries such upserts itself only when the filter is
- * nothing but `_id`.)
- */
-async function retryOnDuplicateKey(work: () => Promise<unknown>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await work();
-      return;
-    } catch (error) {
-      if (!isDuplicateKeyError(error) || attempt === WRITE_ATTEMPTS) throw error;
-    }
-  }
 }
