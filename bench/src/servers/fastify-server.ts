@@ -2,7 +2,7 @@
  * Fastify without sessions (the ceiling) and with Tina4 Sessions:
  * `node --import tsx src/servers/fastify-server.ts <variant>`.
  */
-import { tina4Sessions } from '@tina4/session-core/fastify';
+import { sessions } from '@tina4/session-core/fastify';
 import Fastify from 'fastify';
 import { LOCAL_IO_ROUTE, type ServerContext, type StartedServer, serve } from './bench-server.js';
 import { tina4SessionOptions } from './tina4-options.js';
@@ -15,7 +15,7 @@ async function start({ variant, endpoints, localIo }: ServerContext): Promise<St
     app.get('/read', async () => ({ count: 0 }));
     app.post('/write', async () => ({ count: 1 }));
   } else {
-    await app.register(tina4Sessions, await tina4SessionOptions(variant, endpoints));
+    await app.register(sessions, await tina4SessionOptions(variant, endpoints));
     app.get('/read', async (request) => ({ count: request.session.get('count', 0) }));
     app.post('/write', async (request) => {
       const count = Number(request.session.get('count', 0)) + 1;

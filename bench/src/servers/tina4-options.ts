@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { resolveSessionConfig, type SessionBackendModule, type SessionOptions } from '@tina4/session-core';
+import type {} from '@tina4/session-database';
+import type { RedisSettings } from '@tina4/session-redis';
 import { type Endpoints, hostAndPort } from '../endpoints.js';
 import type { Variant } from '../variants.js';
 
@@ -61,15 +63,15 @@ function tina4Options(variant: Variant, endpoints: Endpoints): SessionOptions {
       return {
         ...base,
         backend: variant.store,
-        ...serverOf(variant.store === 'redis' ? endpoints.redisUrl : endpoints.valkeyUrl),
+        [variant.store]: serverOf(variant.store === 'redis' ? endpoints.redisUrl : endpoints.valkeyUrl),
       };
     case 'sqlite':
       // sqlite:/// + a relative path; the scratch path is absolute, which makes four slashes.
-      return { ...base, backend: 'database', databaseUrl: `sqlite:///${scratch}.db` };
+      return { ...base, backend: 'database', database: { url: `sqlite:///${scratch}.db` } };
     case 'postgres':
-      return { ...base, backend: 'database', databaseUrl: endpoints.postgresUrl };
+      return { ...base, backend: 'database', database: { url: endpoints.postgresUrl } };
     case 'mariadb':
-      return { ...base, backend: 'database', databaseUrl: endpoints.mariadbUrl };
+      return { ...base, backend: 'database', database: { url: endpoints.mariadbUrl } };
     case 'mongodb':
       if (endpoints.mongodbUrl === undefined) throw new Error('TINA4_BENCH_MONGODB_URL is not set.');
       return { ...base, backend: 'mongodb', env: { ...base.env, TINA4_SESSION_URL: endpoints.mongodbUrl } };
@@ -78,7 +80,7 @@ function tina4Options(variant: Variant, endpoints: Endpoints): SessionOptions {
   }
 }
 
-function serverOf(url: string): Pick<SessionOptions, 'host' | 'port' | 'password'> {
+function serverOf(url: string): RedisSettings {
   const { host, port } = hostAndPort(url);
   const password = decodeURIComponent(new URL(url).password);
   return { host, port, ...(password !== '' && { password }) };

@@ -41,7 +41,12 @@ const BACKENDS: Backend[] = [
     title: 'mongodb',
     name: 'mongodb',
     url: fromVariable('TINA4_TEST_MONGODB_URL'),
-    env: (url) => ({ TINA4_SESSION_URL: url }),
+    // A database of the test's own (CI's server is the jongodb stand-in, which cannot drop it: it
+    // holds only this run's few sessions and goes with the server).
+    env: (url) => ({
+      TINA4_SESSION_URL: url,
+      TINA4_SESSION_DATABASE: `cart_test_${randomUUID().slice(0, 8)}`,
+    }),
   },
   {
     title: 'database with DATABASE_URL=postgres://…',

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { createSessionManager } from '@tina4/session-core';
+import { createSessionManager, RequestSession } from '@tina4/session-core';
 import { printFigures } from './support/figures.js';
 import { availableStores, disposeAll } from './support/stores.js';
 
@@ -21,9 +21,9 @@ describe.each(packaged.map((target) => [target.name, target] as const))(
       let outcome = 'loaded';
       try {
         const manager = await createSessionManager(target.settings());
-        const session = await manager.load(undefined);
-        session.set('loaded', true);
-        await manager.commit(session);
+        const request = await RequestSession.begin(manager, undefined, false);
+        request.session.set('loaded', true);
+        await request.finish();
         await manager.close();
       } catch (error) {
         outcome = (error as Error).message;

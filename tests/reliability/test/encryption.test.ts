@@ -139,7 +139,7 @@ describe('encrypted values bound to their session (file store)', () => {
       const alice = await newSession(running.url, 'role', 'admin');
       const mallory = await newSession(running.url, 'role', 'customer');
       const dir = (await file.options()).path!;
-      const pathOf = (cookie: string) => join(dir, `${sessionKeyOf(idOf(cookie))}.json`);
+      const pathOf = (cookie: string) => join(dir, `sess-${sessionKeyOf(idOf(cookie))}.json`);
       const aliceRecord = JSON.parse(await readFile(pathOf(alice), 'utf8')) as {
         fields: Record<string, string>;
       };

@@ -1,15 +1,15 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { startTinyApp } from './support/apps.js';
-import { captureLogger } from './support/capture-logger.js';
-import { printFigures } from './support/figures.js';
-import { runOutageLoad } from './support/outage-load.js';
 import {
   onPath,
   type PrivateServer,
   postgresUnavailable,
   startPostgres,
   startRedisLike,
-} from './support/servers.js';
+} from '@tina4/test-servers';
+import { startTinyApp } from './support/apps.js';
+import { captureLogger } from './support/capture-logger.js';
+import { printFigures } from './support/figures.js';
+import { runOutageLoad } from './support/outage-load.js';
 import { privateSqlTarget } from './support/sql-stores.js';
 import { redisLikeTarget, type StoreTarget } from './support/stores.js';
 

@@ -242,7 +242,7 @@ describe('file store with damaged session files', () => {
       cleanups.push(() => target.dispose());
       const { app, logger } = await fileApp((await target.options()).path!);
       const cookie = await newSession(app.url);
-      const file = join((await target.options()).path!, `${sessionKeyOf(idOf(cookie))}.json`);
+      const file = join((await target.options()).path!, `sess-${sessionKeyOf(idOf(cookie))}.json`);
       await writeFile(file, DAMAGE[damage]!);
 
       const statuses: number[] = [];
@@ -288,7 +288,7 @@ describe('file store with damaged session files', () => {
     const { app, logger } = await fileApp((await target.options()).path!);
     const cookie = await newSession(app.url);
     const other = await newSession(app.url, 'owner', 'other');
-    const file = join((await target.options()).path!, `${sessionKeyOf(idOf(cookie))}.json`);
+    const file = join((await target.options()).path!, `sess-${sessionKeyOf(idOf(cookie))}.json`);
     await unlink(file);
     await mkdir(file);
 

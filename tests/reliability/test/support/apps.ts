@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Session, SessionOptions } from '@tina4/session-core';
 import { type SessionRequest, sessions } from '@tina4/session-core/express';
-import { tina4Sessions } from '@tina4/session-core/fastify';
-import { type SessionEnv, sessionMiddleware } from '@tina4/session-core/hono';
+import { sessions as fastifySessions } from '@tina4/session-core/fastify';
+import { sessions as honoSessions, type SessionEnv } from '@tina4/session-core/hono';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
@@ -144,7 +144,7 @@ async function startNodeHttp(options: SessionOptions): Promise<TinyApp> {
 
 async function startFastify(options: SessionOptions): Promise<TinyApp> {
   const app = Fastify();
-  await app.register(tina4Sessions, options);
+  await app.register(fastifySessions, options);
   app.all('/*', async (request, reply) => {
     const answer = await route(request.session, request.method, request.url);
     return reply.code(answer.status).send(answer.body);
@@ -154,7 +154,7 @@ async function startFastify(options: SessionOptions): Promise<TinyApp> {
 }
 
 async function startHono(options: SessionOptions): Promise<TinyApp> {
-  const middleware = sessionMiddleware(options);
+  const middleware = honoSessions(options);
   await middleware.ready;
   const app = new Hono<SessionEnv>();
   app.use(middleware);

@@ -1,8 +1,6 @@
 import { createServer } from 'node:http';
+import { createApp } from '@tina4/example-cart';
 import type { SessionOptions } from '@tina4/session-core';
-// The example app is imported from its source, as its own tests do: it is an app, not a library,
-// and has no `exports` of its own.
-import { createApp } from '../../../../examples/cart/src/app.js';
 import { listen } from './apps.js';
 import { type CapturedLogger, captureLogger } from './capture-logger.js';
 import { cookieSetBy } from './http.js';

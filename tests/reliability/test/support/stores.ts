@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryStore, type SessionOptions } from '@tina4/session-core';
-import { type BackendName, provideTestBackend } from '@tina4/store-test-suite';
+import { type BackendName, provideTestBackend } from '@tina4/test-servers';
 import { Redis } from 'ioredis';
 import { sqlTargets } from './sql-stores.js';
 
@@ -73,7 +73,7 @@ export async function fileTarget(directory?: string): Promise<StoreTarget> {
       async fields(key) {
         try {
           return (
-            JSON.parse(await readFile(join(dir, `${key}.json`), 'utf8')) as { fields: Record<string, string> }
+            JSON.parse(await readFile(join(dir, `sess-${key}.json`), 'utf8')) as { fields: Record<string, string> }
           ).fields;
         } catch {
           return undefined;
@@ -139,16 +139,22 @@ export function redisLikeTarget(name: 'redis' | 'valkey', url: string): StoreTar
   };
 }
 
-/** MongoDB, in a collection of its own; the back door reads the documents with the official driver. */
+/**
+ * MongoDB, in a database of its own (the store's `TINA4_SESSION_DATABASE`); the back door reads the
+ * documents with the official driver. Emptied rather than dropped afterwards: the stand-in server of
+ * this repository's CI has no `dropDatabase`.
+ */
 export async function mongoTarget(url: string): Promise<StoreTarget> {
   const { MongoClient } = await import('mongodb');
   const { decodeFieldName } = await import('@tina4/session-mongodb');
-  const collectionName = `reliability_${randomUUID().slice(0, 8)}`;
+  const database = `reliability_${randomUUID().slice(0, 8)}`;
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
-  const collection = client.db().collection<{ _id: string; data: Record<string, string> }>(collectionName);
+  const collection = client
+    .db(database)
+    .collection<{ _id: string; data: Record<string, string> }>('tina4_sessions');
   const settings = (extra?: SessionOptions): SessionOptions =>
     mergeOptions(
-      { backend: 'mongodb', env: { TINA4_SESSION_URL: url, TINA4_SESSION_COLLECTION: collectionName } },
+      { backend: 'mongodb', env: { TINA4_SESSION_URL: url, TINA4_SESSION_DATABASE: database } },
       extra,
     );
   return {
@@ -166,7 +172,12 @@ export async function mongoTarget(url: string): Promise<StoreTarget> {
       dump: async () => JSON.stringify(await collection.find({}).toArray()),
     },
     async dispose() {
-      await collection.drop().catch(() => false);
+      await collection.deleteMany({}).catch(() => undefined);
+      await client
+        .db(database)
+        .collection('tina4_sessions_locks')
+        .deleteMany({})
+        .catch(() => undefined);
       await client.close();
     },
   };

@@ -1,12 +1,11 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { answersPing } from '../../../../packages/session-redis/test/support/redis-processes.js';
+import { answersPing, freePort, onPath } from './redis-processes.js';
 
 /**
  * Store servers that a test starts, stops and starts again itself, on spare loopback ports. The
@@ -28,30 +27,6 @@ export interface PrivateServer {
 }
 
 const execFileAsync = promisify(execFile);
-
-/** Whether `name` is an executable on the PATH. */
-export function onPath(name: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** A loopback port that nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Servers still running when the test process exits are killed (a failed test must not leak them). */
 const running = new Set<ChildProcess>();
