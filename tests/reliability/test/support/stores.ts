@@ -73,7 +73,9 @@ export async function fileTarget(directory?: string): Promise<StoreTarget> {
       async fields(key) {
         try {
           return (
-            JSON.parse(await readFile(join(dir, `sess-${key}.json`), 'utf8')) as { fields: Record<string, string> }
+            JSON.parse(await readFile(join(dir, `sess-${key}.json`), 'utf8')) as {
+              fields: Record<string, string>;
+            }
           ).fields;
         } catch {
           return undefined;
