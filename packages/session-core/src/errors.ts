@@ -76,9 +76,10 @@ export class SessionStoreUnavailableError extends SessionError {
   constructor(
     readonly store: string,
     readonly operation: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { readonly location?: string | undefined },
   ) {
-    super(`Session store "${store}" failed to ${operation}${describeCause(options?.cause)}`, options);
+    const where = options?.location ? ` (${options.location})` : '';
+    super(`Session store "${store}"${where} failed to ${operation}${describeCause(options?.cause)}`, options);
   }
 }
 

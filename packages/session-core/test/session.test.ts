@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { createMemoryStore, type Session, SessionTooLargeError, sessionKeyOf } from '../src/index.js';
+import {
+  createMemoryStore,
+  type MemoryStoreEntry,
+  type Session,
+  SessionTooLargeError,
+  sessionKeyOf,
+} from '../src/index.js';
 import { cookieFrom, finishRequest, memoryManager, openRequest } from './support/manager.js';
 
 /** Loads a session, lets `use` work on it, commits, and returns the cookie a browser would keep. */
@@ -56,6 +62,32 @@ describe('Session', () => {
       expect(session.flash('notice', null)).toBe('Saved');
       expect(session.flash('notice', null)).toBeUndefined();
     });
+  });
+
+  it('setTtl() gives one session a lifetime of its own that the store and the cookie follow', async () => {
+    const entries = new Map<string, MemoryStoreEntry>();
+    const store = createMemoryStore({ entries });
+    const manager = memoryManager({ ttl: 3600 }, store);
+    const month = 30 * 24 * 3600;
+    const first = await request(manager, undefined, (session) => {
+      session.set('user', 'alice').setTtl(month);
+      expect(session.getTtl()).toBe(month);
+      expect(session.all()).toEqual({ user: 'alice' });
+    });
+    expect(first.setCookie).toMatch(new RegExp(`; Max-Age=${month};`));
+    const key = sessionKeyOf(first.cookie!.split('=')[1]!);
+    expect(entries.get(key)!.expiresAt - Date.now()).toBeGreaterThan((month - 60) * 1000);
+    // A later write keeps it, and so does regenerate().
+    const second = await request(manager, first.cookie, (session) => {
+      session.set('cart', [1]);
+      session.regenerate();
+    });
+    expect(second.setCookie).toMatch(new RegExp(`; Max-Age=${month};`));
+    const moved = sessionKeyOf(second.cookie!.split('=')[1]!);
+    expect(entries.get(moved)!.expiresAt - Date.now()).toBeGreaterThan((month - 60) * 1000);
+    const { session } = await openRequest(manager);
+    expect(() => session.setTtl(401 * 24 * 3600)).toThrow(/400 days/);
+    expect(() => session.set('__tina4:ttl', 5)).toThrow(/reserved/);
   });
 
   it('clear() empties the data and keeps the id', async () => {

@@ -34,13 +34,33 @@ describe('StoreHealth', () => {
     expect(lines[1]).toMatch(/^warn .*answering again \(write a session failed 2 time\(s\) meanwhile\)/);
   });
 
-  it('summarises outages that come and go faster than the report interval', async () => {
+  it('reports a second outage soon after the first, and summarises a store that flaps', async () => {
     const { lines, tracker, fail } = health();
+    for (let flap = 0; flap < 2; flap++) {
+      await expect(fail()).rejects.toThrow();
+      await tracker.run('write a session', async () => undefined);
+    }
+    expect(lines.map((line) => line.split(' ')[0])).toEqual(['error', 'warn', 'error', 'warn']);
     for (let flap = 0; flap < 10; flap++) {
       await expect(fail()).rejects.toThrow();
       await tracker.run('write a session', async () => undefined);
     }
-    expect(lines).toHaveLength(2);
+    // Five outages reported in 30 s, then silence; the next report counts the ones left out.
+    expect(lines).toHaveLength(10);
+  });
+
+  it('names where the store is in its reports', async () => {
+    const lines: string[] = [];
+    const tracker = new StoreHealth(
+      'redis',
+      { warn: (l) => lines.push(l), error: (l) => lines.push(l) },
+      2000,
+      '10.0.0.5:6379',
+    );
+    await expect(
+      tracker.run('read a session', async () => Promise.reject(new Error('connect ECONNREFUSED'))),
+    ).rejects.toThrow('Session store "redis" (10.0.0.5:6379) failed to read a session: connect ECONNREFUSED');
+    expect(lines[0]).toContain('(10.0.0.5:6379)');
   });
 
   it('passes lock timeouts through untouched: they are not outages', async () => {

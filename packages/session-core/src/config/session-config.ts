@@ -60,6 +60,11 @@ export interface SessionOptions extends BackendOptions {
   lockWait?: number;
   /** `TINA4_SESSION_STORE_TIMEOUT`: milliseconds a store operation may take before the request gets a 503 (default 2000). */
   storeTimeout?: number;
+  /**
+   * `TINA4_SESSION_REQUIRE_STORE` (default false): refuse to start (`ready` rejects) when the store
+   * cannot be reached at start-up, instead of starting and answering 503 until it can.
+   */
+  requireStore?: boolean;
   /** `TINA4_SESSION_MAX_BYTES`: largest session, as stored JSON (default 1 MiB). */
   maxBytes?: number;
   /**
@@ -92,6 +97,7 @@ export interface SessionConfig {
   readonly lock: boolean;
   readonly lockWaitMs: number;
   readonly storeTimeoutMs: number;
+  readonly requireStore: boolean;
   readonly maxBytes: number;
   readonly trustProxy: boolean;
   /** Encryption secrets, the one that encrypts first; empty when values are stored in clear. */
@@ -212,6 +218,13 @@ export function resolveSessionConfig(options: SessionOptions = {}): SessionConfi
       DEFAULT_STORE_TIMEOUT_MS,
       { max: MAX_WAIT_MS },
     ),
+    requireStore:
+      readSetting(
+        env,
+        'TINA4_SESSION_REQUIRE_STORE',
+        (raw, name) => parseBoolean(name, raw),
+        options.requireStore,
+      ) ?? false,
     trustProxy:
       readSetting(
         env,

@@ -33,9 +33,17 @@ export class SessionCookieWriter {
     this.#expired = { secure: expired(true), plain: expired(false) };
   }
 
-  /** The cookie that carries `id` for the session's full TTL. */
-  live(id: string, secure: boolean): string {
-    return `${this.#namePrefix}${id}${this.#liveAttributes}; Expires=${this.#expiresDate()}${secure ? this.#flags.secure : this.#flags.plain}`;
+  /**
+   * The cookie that carries `id` for the session's full TTL: the configured one, or `ttlSeconds`
+   * for a session with a lifetime of its own (`session.setTtl()`).
+   */
+  live(id: string, secure: boolean, ttlSeconds?: number): string {
+    const flags = secure ? this.#flags.secure : this.#flags.plain;
+    if (ttlSeconds === undefined || ttlSeconds === this.#ttlSeconds) {
+      return `${this.#namePrefix}${id}${this.#liveAttributes}; Expires=${this.#expiresDate()}${flags}`;
+    }
+    const expires = new Date(Date.now() + ttlSeconds * 1000).toUTCString();
+    return `${this.#namePrefix}${id}; Max-Age=${ttlSeconds}${this.#scope}; Expires=${expires}${flags}`;
   }
 
   /** The cookie that makes the browser drop the session cookie. */

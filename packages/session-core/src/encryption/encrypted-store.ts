@@ -65,6 +65,8 @@ export function encryptStore(
 
   return {
     name: store.name,
+    ...(store.location !== undefined && { location: store.location }),
+    ...(store.ping && { ping: store.ping.bind(store) }),
     async read(key, options): Promise<StoredSession | undefined> {
       const record = await store.read(key, options);
       if (!record) return undefined;

@@ -1,3 +1,5 @@
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SessionConfigError } from '../errors.js';
 import type { SessionLogger } from '../logger.js';
@@ -121,6 +123,13 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
 
   return {
     name: 'file',
+    location: directory,
+
+    async ping(): Promise<void> {
+      // The directory exists (or can be made) and takes new files: what every write needs.
+      await mkdir(directory, { recursive: true, mode: 0o700 });
+      await access(directory, constants.W_OK | constants.X_OK);
+    },
 
     async read(key: SessionKey): Promise<StoredSession | undefined> {
       const stored = readStored(pathOf(key, SESSION_SUFFIX));

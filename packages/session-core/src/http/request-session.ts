@@ -73,6 +73,15 @@ export class RequestSession implements SessionHost {
     return this.#manager.config.maxBytes;
   }
 
+  get ttlSeconds(): number {
+    return this.#manager.config.ttlSeconds;
+  }
+
+  /** The session's lifetime: its own (`setTtl()`), else the configured one. */
+  #ttl(): number {
+    return this.#state.ownTtlSeconds ?? this.#manager.config.ttlSeconds;
+  }
+
   /**
    * Before the headers go out: commits, then gives the `Set-Cookie` value the response owes (or
    * undefined). Synchronous when there is nothing to write.
@@ -119,7 +128,7 @@ export class RequestSession implements SessionHost {
     const { id } = this.#state;
     return id === undefined
       ? this.#manager.cookies.expired(secureNow)
-      : this.#manager.cookies.live(id, secureNow);
+      : this.#manager.cookies.live(id, secureNow, this.#state.ownTtlSeconds);
   }
 
   async unlock(): Promise<void> {
@@ -174,9 +183,14 @@ export class RequestSession implements SessionHost {
       if (!record) await this.release();
     }
     if (!record) return;
-    const refreshedAt = record.expiresAt - config.ttlSeconds * 1000;
     this.#state.adopt(id, key, record.fields, record.slid === true);
-    this.#state.touchDue = !record.slid && Date.now() - refreshedAt >= this.#manager.touchIntervalMs;
+    const ownTtl = this.#state.ownTtlSeconds;
+    const refreshedAt = record.expiresAt - (ownTtl ?? config.ttlSeconds) * 1000;
+    // A store that slides in its read slides to the configured lifetime: a session with its own
+    // lifetime is then refreshed to that one by a touch.
+    const slidToTheWrongTtl = record.slid === true && ownTtl !== undefined && ownTtl !== config.ttlSeconds;
+    this.#state.touchDue =
+      slidToTheWrongTtl || (!record.slid && Date.now() - refreshedAt >= this.#manager.touchIntervalMs);
   }
 
   /** The live, readable record of `key` (sliding its expiry where the store can), or undefined. */
@@ -202,8 +216,8 @@ export class RequestSession implements SessionHost {
 
   /** Carries out `pending`, taking each step off it once done (what is left goes back on failure). */
   async #apply(pending: PendingCommit): Promise<void> {
-    const { store, health, config } = this.#manager;
-    const options = { ttlSeconds: config.ttlSeconds };
+    const { store, health } = this.#manager;
+    const options = { ttlSeconds: this.#ttl() };
     // Every step is a "write" to the outage report: a store that cannot write is one outage, over
     // when any write works again.
     // A logout first: if what follows fails, the old session is gone all the same.

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SessionConfig } from '../config/session-config.js';
 import { encryptStore } from '../encryption/encrypted-store.js';
-import { SessionBackendNotInstalledError } from '../errors.js';
+import { SessionBackendNotInstalledError, SessionConfigError } from '../errors.js';
 import { createFileStore } from '../file-store/file-store.js';
 import { createMemoryStore } from '../memory-store/memory-store.js';
 import { isMissingModule } from '../store-kit/optional-import.js';
 import type { SessionStore } from '../store-kit/session-store.js';
+import { assertStoreContract } from '../store-kit/store-contract.js';
 import { BACKEND_PACKAGES, type PackagedBackend, type SessionBackendModule } from './backend-packages.js';
 
 /**
@@ -21,14 +22,33 @@ export async function createStore(config: SessionConfig): Promise<SessionStore> 
 }
 
 async function createPlainStore(config: SessionConfig): Promise<SessionStore> {
-  if (config.store) return config.store;
+  if (config.store) {
+    return assertStoreContract(
+      config.store,
+      'The `store` option',
+      'See "Write your own store" in the @tina4/session-core README for the contract and its compliance suite.',
+    );
+  }
   switch (config.backend) {
     case 'file':
       return createFileStore({ directory: config.filePath, logger: config.logger });
     case 'memory':
       return createMemoryStore();
-    default:
-      return (await importBackend(config.backend, config)).createStoreFromConfig(config);
+    default: {
+      const { packageName } = BACKEND_PACKAGES[config.backend];
+      const backend = await importBackend(config.backend, config);
+      if (typeof backend.createStoreFromConfig !== 'function') {
+        throw new SessionConfigError(
+          `${packageName} does not export createStoreFromConfig: it is not a store package for this ` +
+            `@tina4/session-core. ${sameVersionAdvice(packageName)}`,
+        );
+      }
+      return assertStoreContract(
+        await backend.createStoreFromConfig(config),
+        `The store of ${packageName}`,
+        sameVersionAdvice(packageName),
+      );
+    }
   }
 }
 
@@ -52,4 +72,9 @@ function resolveFromApp(packageName: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The store packages are released in step with the core, under one version number. */
+function sameVersionAdvice(packageName: string): string {
+  return `Install the same version of ${packageName} as of @tina4/session-core (npm ls @tina4/session-core ${packageName}).`;
 }

@@ -37,7 +37,7 @@ export class SessionManager {
   constructor(config: SessionConfig, store: SessionStore) {
     this.config = config;
     this.store = store;
-    this.health = new StoreHealth(store.name, config.logger, config.storeTimeoutMs);
+    this.health = new StoreHealth(store.name, config.logger, config.storeTimeoutMs, store.location);
     this.touchIntervalMs = Math.min(60_000, (config.ttlSeconds * 1000) / 10);
     this.lockLeaseMs = Math.max(MIN_LOCK_LEASE_MS, config.lockWaitMs * 2);
     this.cookies = new SessionCookieWriter(config);
@@ -91,6 +91,22 @@ export class SessionManager {
       }
     }
     return true;
+  }
+
+  /**
+   * Checks once that the store answers (see `SessionStore.ping`): a store that does not is reported
+   * now, with where it is and why, rather than at the first request that needs it. Rejects only
+   * with `TINA4_SESSION_REQUIRE_STORE`; otherwise the app starts and requests get 503s until the
+   * store answers.
+   */
+  async checkStore(): Promise<void> {
+    const { store } = this;
+    if (!store.ping) return;
+    try {
+      await this.health.run('answer at start-up', () => store.ping!());
+    } catch (error) {
+      if (this.config.requireStore) throw error;
+    }
   }
 
   close(): Promise<void> {

@@ -2,22 +2,27 @@ import { isSessionError, SessionStoreUnavailableError, sessionErrorCode } from '
 import type { SessionLogger } from '../logger.js';
 import { withDeadline } from '../store-kit/deadline.js';
 
-/** At most one outage report (and one recovery report) per this interval; the rest are counted. */
-const REPORT_INTERVAL_MS = 30_000;
+/** Outages whose start is reported within this window, at most {@link MAX_REPORTS_PER_WINDOW}. */
+const REPORT_WINDOW_MS = 30_000;
+const MAX_REPORTS_PER_WINDOW = 5;
 
 /**
  * Runs store operations with a deadline, turning any failure into a
- * {@link SessionStoreUnavailableError} and reporting an outage once: one line when it starts and one
- * when the store answers again, rather than one per failed request.
+ * {@link SessionStoreUnavailableError} (naming the store and where it is) and reporting an outage
+ * once: one line when it starts and one when the store answers again, rather than one per failed
+ * request.
  *
  * Health is tracked per kind of operation, so a store that still reads but cannot write (a
  * read-only or full disk) is one outage until writes work again, not a new one after every
- * successful read. A store that flaps faster than the report interval is summarised, not echoed.
+ * successful read. Every outage is reported, a second one soon after the first too; a store that
+ * flaps more than five times in 30 s is summarised instead of echoed.
  */
 export class StoreHealth {
   /** Failed calls per operation that has not succeeded since. */
   readonly #failing = new Map<string, number>();
-  #lastReportAt = Number.NEGATIVE_INFINITY;
+  /** When the outages reported in the last window started. */
+  #reportedStarts: number[] = [];
+  #currentReported = false;
   #unreportedOutages = 0;
 
   constructor(
@@ -25,6 +30,8 @@ export class StoreHealth {
     readonly logger: SessionLogger,
     /** The longest an operation may take before it counts as failed (`TINA4_SESSION_STORE_TIMEOUT`). */
     readonly timeoutMs: number,
+    /** Where the store is (host:port, a database, a directory), for the log lines. */
+    readonly location?: string,
   ) {}
 
   /** Runs `work`, giving it {@link timeoutMs} plus `extraMs` (a lock's wait) to settle. */
@@ -49,35 +56,40 @@ export class StoreHealth {
     if (code !== undefined && code !== 'E_SESSION_STORE_UNAVAILABLE') return error as Error;
     const unavailable = isSessionError(error, 'E_SESSION_STORE_UNAVAILABLE')
       ? error
-      : new SessionStoreUnavailableError(this.storeName, operation, { cause: error });
+      : new SessionStoreUnavailableError(this.storeName, operation, {
+          cause: error,
+          location: this.location,
+        });
     const starting = this.#failing.size === 0;
     this.#failing.set(operation, (this.#failing.get(operation) ?? 0) + 1);
-    if (starting) {
-      if (this.#mayReport()) {
-        const earlier =
-          this.#unreportedOutages > 0 ? ` (${this.#unreportedOutages} shorter outage(s) not reported)` : '';
-        this.logger.error(
-          `[tina4-session] ${unavailable.message}. Requests that need the session get 503 until it answers again${earlier}.`,
-        );
-        this.#unreportedOutages = 0;
-      } else {
-        this.#unreportedOutages++;
-      }
-    }
+    if (starting) this.#outageStarted(unavailable);
     return unavailable;
   }
 
-  #recovered(operation: string, failures: number): void {
-    if (this.#unreportedOutages > 0) return; // its start was not reported either
-    this.logger.warn(
-      `[tina4-session] store "${this.storeName}" is answering again (${operation} failed ${failures} time(s) meanwhile).`,
+  #outageStarted(error: Error): void {
+    const now = Date.now();
+    this.#reportedStarts = this.#reportedStarts.filter((start) => now - start < REPORT_WINDOW_MS);
+    this.#currentReported = this.#reportedStarts.length < MAX_REPORTS_PER_WINDOW;
+    if (!this.#currentReported) {
+      this.#unreportedOutages++;
+      return;
+    }
+    this.#reportedStarts.push(now);
+    const earlier =
+      this.#unreportedOutages > 0
+        ? ` (${this.#unreportedOutages} more outage(s) in between were not reported: the store flaps)`
+        : '';
+    this.#unreportedOutages = 0;
+    this.logger.error(
+      `[tina4-session] ${error.message}. Requests that need the session get 503 until it answers again${earlier}.`,
     );
   }
 
-  #mayReport(): boolean {
-    const now = Date.now();
-    if (now - this.#lastReportAt < REPORT_INTERVAL_MS) return false;
-    this.#lastReportAt = now;
-    return true;
+  #recovered(operation: string, failures: number): void {
+    if (!this.#currentReported) return; // its start was not reported either
+    const where = this.location ? ` (${this.location})` : '';
+    this.logger.warn(
+      `[tina4-session] store "${this.storeName}"${where} is answering again (${operation} failed ${failures} time(s) meanwhile).`,
+    );
   }
 }

@@ -65,6 +65,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
 
   return {
     name: 'memory',
+    location: "this process's memory",
 
     async read(key: SessionKey): Promise<StoredSession | undefined> {
       const entry = live(key);

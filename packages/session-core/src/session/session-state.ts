@@ -1,6 +1,9 @@
 import { composeChangeSets } from '../store-kit/change-set.js';
 import type { SessionChangeSet, SessionFields, SessionKey } from '../store-kit/session-store.js';
 
+/** The field that keeps a session's own lifetime (`session.setTtl()`), beside its data. */
+export const TTL_FIELD = '__tina4:ttl';
+
 /** The `Set-Cookie` a response owes the browser for the session cookie. */
 export type OwedCookie = 'none' | 'live' | 'expire';
 
@@ -43,6 +46,13 @@ export class SessionState {
   touchDue = false;
   /** Whether the request arrived over HTTPS (for `TINA4_SESSION_SECURE=auto`). */
   https = false;
+
+  /** The session's own lifetime in seconds (`session.setTtl()`), kept in {@link TTL_FIELD}; undefined: the configured one. */
+  get ownTtlSeconds(): number | undefined {
+    const text = this.fields.get(TTL_FIELD);
+    const seconds = text === undefined ? Number.NaN : Number(text);
+    return Number.isSafeInteger(seconds) && seconds > 0 ? seconds : undefined;
+  }
   /**
    * Called once, before the first change: adapters use it to hook the response only for sessions
    * that will need a commit or a cookie, and leave untouched requests alone.

@@ -1,10 +1,17 @@
 import { SessionTooLargeError } from '../errors.js';
 import { assertJsonSerialisable, type JsonValue } from './json-value.js';
 import { generateSessionId, sessionKeyOf } from './session-id.js';
-import type { SessionState } from './session-state.js';
+import { type SessionState, TTL_FIELD } from './session-state.js';
 
 /** Stored flash values share the record with data, under this reserved prefix. */
 const FLASH_PREFIX = '__flash:';
+/** The library's own fields (a session's lifetime) share the record too, under this prefix. */
+const OWN_PREFIX = '__tina4:';
+/** Browsers cap a cookie's lifetime at 400 days: a longer session could not keep its cookie. */
+const MAX_TTL_SECONDS = 400 * 24 * 3600;
+
+/** Whether a stored field is data (not a flash value, nor the library's own). */
+const isData = (field: string): boolean => !field.startsWith(FLASH_PREFIX) && !field.startsWith(OWN_PREFIX);
 
 /**
  * Your app's session data, declared once, app-wide, by declaration merging (as with express-session
@@ -35,6 +42,8 @@ export type DeclaredSessionData = keyof SessionData extends never
 /** What a {@link Session} needs from the request that loaded it. */
 export interface SessionHost {
   readonly maxBytes: number;
+  /** The configured lifetime (`TINA4_SESSION_TTL`), for sessions without one of their own. */
+  readonly ttlSeconds: number;
   /** Writes the changes so far. */
   save(): Promise<void>;
   /** The `Set-Cookie` value for the session as it stands. */
@@ -83,19 +92,19 @@ export class Session<Data extends object = DeclaredSessionData> {
   get<K extends keyof Data & string>(key: K): Data[K] | undefined;
   get<K extends keyof Data & string, D>(key: K, defaultValue: D): Data[K] | D;
   get(key: string, defaultValue?: unknown): unknown {
-    if (key.startsWith(FLASH_PREFIX)) return defaultValue;
+    if (!isData(key)) return defaultValue;
     const text = this.#state.fields.get(key);
     return text === undefined ? defaultValue : JSON.parse(text);
   }
 
   /** Whether `key` holds a value (flash values are not data). */
   has(key: keyof Data & string): boolean {
-    return !key.startsWith(FLASH_PREFIX) && this.#state.fields.has(key);
+    return isData(key) && this.#state.fields.has(key);
   }
 
   /** Removes `key`. Returns whether it was there. */
   delete(key: keyof Data & string): boolean {
-    if (key.startsWith(FLASH_PREFIX)) return false;
+    if (!isData(key)) return false;
     return this.#state.deleteField(key);
   }
 
@@ -145,6 +154,27 @@ export class Session<Data extends object = DeclaredSessionData> {
    */
   unlock(): Promise<void> {
     return this.#host.unlock();
+  }
+
+  /**
+   * Gives this session a lifetime of its own, in seconds, from now on: the store's expiry and the
+   * cookie's `Max-Age` both follow it, on this request and every later one (a "remember me" login:
+   * `setTtl(30 * 24 * 3600)`). At most 400 days, the longest a browser keeps a cookie. Kept with
+   * the session (`regenerate()` keeps it; `clear()` and `destroy()` end it).
+   */
+  setTtl(seconds: number): this {
+    if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_TTL_SECONDS) {
+      throw new TypeError(
+        `setTtl(${seconds}): give a whole number of seconds from 1 to ${MAX_TTL_SECONDS} (400 days).`,
+      );
+    }
+    this.#write('ttl', TTL_FIELD, seconds);
+    return this;
+  }
+
+  /** The session's lifetime in seconds: its own (`setTtl()`), else the configured `TINA4_SESSION_TTL`. */
+  getTtl(): number {
+    return this.#state.ownTtlSeconds ?? this.#host.ttlSeconds;
   }
 
   /** Sets a flash value: kept until it is read once, across requests (e.g. before a redirect). */
@@ -204,7 +234,7 @@ export class Session<Data extends object = DeclaredSessionData> {
   all(): Partial<Data> {
     const data: Record<string, unknown> = {};
     for (const [name, text] of this.#state.fields) {
-      if (!name.startsWith(FLASH_PREFIX)) data[name] = JSON.parse(text);
+      if (isData(name)) data[name] = JSON.parse(text);
     }
     return data as Partial<Data>;
   }
@@ -249,6 +279,11 @@ function assertDataKey(key: unknown): asserts key is string {
   if (key.startsWith(FLASH_PREFIX)) {
     throw new TypeError(
       `Session key "${key}" starts with "${FLASH_PREFIX}", which is reserved for flash values. Use flash() instead.`,
+    );
+  }
+  if (key.startsWith(OWN_PREFIX)) {
+    throw new TypeError(
+      `Session key "${key}" starts with "${OWN_PREFIX}", which is reserved for the library's own fields.`,
     );
   }
   if (key === '__proto__') {

@@ -80,6 +80,18 @@ export interface SessionStore {
   /** Short name used in errors and logs ("file", "redis", ...). */
   readonly name: string;
 
+  /**
+   * Where the store keeps sessions, for log lines: `127.0.0.1:6379`, a database, a directory.
+   * Never a password.
+   */
+  readonly location?: string;
+
+  /**
+   * Proves that the backend answers (a `PING`, a `SELECT 1`, a directory that can be written to).
+   * Called once, at start-up, so that an unreachable store is reported before the first request.
+   */
+  ping?(): Promise<void>;
+
   /** One round trip. Resolves `undefined` for an unknown or expired session. */
   read(key: SessionKey, options?: ReadOptions): Promise<StoredSession | undefined>;
 

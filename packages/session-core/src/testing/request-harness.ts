@@ -12,9 +12,21 @@ const COOKIE = 'tina4_session';
  */
 export class RequestHarness {
   readonly #manager: SessionManager;
+  /** What the core logged (outages the tests cause on purpose, for one): kept, not printed. */
+  readonly logged: string[] = [];
 
   constructor(store: SessionStore, options: { lock?: boolean } = {}) {
-    const config = resolveSessionConfig({ envFile: false, env: {}, store, lock: options.lock ?? false });
+    const logger = {
+      warn: (line: string) => this.logged.push(line),
+      error: (line: string) => this.logged.push(line),
+    };
+    const config = resolveSessionConfig({
+      envFile: false,
+      env: {},
+      store,
+      lock: options.lock ?? false,
+      logger,
+    });
     this.#manager = new SessionManager(config, store);
   }
 

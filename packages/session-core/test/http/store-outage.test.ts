@@ -41,9 +41,11 @@ describe('a store outage through the Express adapter', () => {
         const failed = await jar.fetch(`${app.url}/visit-counter`);
         expect(failed.status).toBe(503);
         expect(failed.headers.get('retry-after')).toBe('1');
+        // The app's own error page got the failure (see express-app.ts), with the status and headers.
         expect(await failed.json()).toEqual({
           error: 'The session store is unavailable. Please retry shortly.',
           code: 'E_SESSION_STORE_UNAVAILABLE',
+          page: 'the app error page',
         });
       }
       // A visitor without a session cookie causes no store I/O and is served.
@@ -64,9 +66,9 @@ describe('a store outage through the Express adapter', () => {
 
     const errors = logged.filter((line) => line.startsWith('error'));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/store "file" failed to read a session: .*ENOTDIR/);
+    expect(errors[0]).toMatch(/store "file" \(.*sessions\) failed to read a session: .*ENOTDIR/);
     expect(
-      logged.filter((line) => line.startsWith('warn') && /store "file" is answering again/.test(line)),
+      logged.filter((line) => line.startsWith('warn') && /store "file" \(.*\) is answering again/.test(line)),
     ).toHaveLength(1);
   });
 });

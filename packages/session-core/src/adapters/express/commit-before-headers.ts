@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { sessionErrorResponse } from '../../http/error-response.js';
+import { sessionHttpError } from '../../http/error-response.js';
 import type { RequestSession } from '../../http/request-session.js';
+import type { PassOnError } from './error-handling.js';
 import { appendSetCookie } from './response-cookies.js';
 
 /** What a response needs to commit its session; kept on the response under a symbol. */
@@ -10,6 +11,7 @@ interface Binding {
   readonly write: ServerResponse['write'];
   readonly end: ServerResponse['end'];
   readonly flushHeaders: ServerResponse['flushHeaders'];
+  readonly passOn: PassOnError | undefined;
   ending: boolean;
   /** Send the headers now even though the commit has not run (a body starts streaming). */
   flushing: boolean;
@@ -36,10 +38,15 @@ type BoundResponse = ServerResponse & { [BINDING]: Binding };
  * The replacement methods are shared functions (no closures per request), and a response whose
  * session has nothing to commit ends synchronously, as if the middleware were not there.
  */
-export function commitBeforeHeaders(res: ServerResponse, request: RequestSession): void {
+export function commitBeforeHeaders(
+  res: ServerResponse,
+  request: RequestSession,
+  passOn?: PassOnError,
+): void {
   const bound = res as BoundResponse;
   bound[BINDING] = {
     request,
+    passOn,
     writeHead: res.writeHead,
     write: res.write,
     end: res.end,
@@ -167,13 +174,22 @@ function failCommit(res: ServerResponse, binding: Binding, error: unknown): void
     res.destroy(error instanceof Error ? error : new Error(String(error)));
     return;
   }
-  const response = sessionErrorResponse(error) ?? {
+  binding.request.takeSetCookie(); // the session was not saved: no cookie for it
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  const httpError = sessionHttpError(error);
+  if (httpError && binding.passOn) {
+    // The app's error page replaces the handler's response: the response is the app's again.
+    res.writeHead = binding.writeHead;
+    res.write = binding.write;
+    res.end = binding.end;
+    res.flushHeaders = binding.flushHeaders;
+    if (binding.passOn(httpError)) return;
+  }
+  const response = httpError?.toResponse() ?? {
     status: 500,
     headers: { 'content-type': 'text/plain; charset=utf-8' },
     body: 'Internal Server Error',
   };
-  binding.request.takeSetCookie(); // the session was not saved: no cookie for it
-  for (const name of res.getHeaderNames()) res.removeHeader(name);
   res.statusCode = response.status;
   for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
   (binding.end as (...a: unknown[]) => ServerResponse).call(res, response.body);

@@ -2,13 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { SessionOptions } from '../../config/session-config.js';
 import { parseCookies } from '../../cookies/cookie-options.js';
-import { sessionErrorResponse } from '../../http/error-response.js';
 import { isHttpsRequest } from '../../http/is-https-request.js';
 import { createManagerHandle } from '../../http/manager-handle.js';
 import { RequestSession } from '../../http/request-session.js';
 import type { SessionManager } from '../../manager/session-manager.js';
 import type { Session } from '../../session/session.js';
 import { commitBeforeHeaders } from './commit-before-headers.js';
+import { appHandlesErrors, failRequest } from './error-handling.js';
 import { type CookieClearer, type CookieSetter, ensureCookieMethods } from './response-cookies.js';
 
 export type { CookieOptions } from '../../cookies/cookie-options.js';
@@ -80,10 +80,12 @@ export function sessions(options?: SessionOptions): SessionMiddleware {
     request.cookies = cookies;
     ensureCookieMethods(res);
 
-    const fail = (error: unknown): void => {
-      const response = sessionErrorResponse(error);
-      if (response) res.writeHead(response.status, response.headers).end(response.body);
-      else next(error);
+    const fail = (error: unknown): void => failRequest(req, res, next, error);
+    // A commit that fails after the handler ran goes to the app's error pages too, if it has any.
+    const passOn = (error: unknown): boolean => {
+      if (!appHandlesErrors(req)) return false;
+      next(error);
+      return true;
     };
     const attach = (session: RequestSession, lazily: boolean): unknown => {
       request.session = session.session;
@@ -91,9 +93,9 @@ export function sessions(options?: SessionOptions): SessionMiddleware {
       if (lazily) {
         session.onFirstChange = () => {
           if (res.writableEnded) session.close();
-          else commitBeforeHeaders(res, session);
+          else commitBeforeHeaders(res, session, passOn);
         };
-      } else commitBeforeHeaders(res, session);
+      } else commitBeforeHeaders(res, session, passOn);
       return next();
     };
     const start = (manager: SessionManager): unknown => {
@@ -112,7 +114,7 @@ export function sessions(options?: SessionOptions): SessionMiddleware {
 
     // Without a usable session cookie there is nothing to read: serve the request in this tick.
     const manager = handle.current;
-    return manager ? start(manager) : handle.ready.then(start, fail);
+    return manager ? start(manager) : handle.whenReady.then(start, fail);
   };
 
   return Object.assign(middleware, { ready: handle.ready, close: handle.close });

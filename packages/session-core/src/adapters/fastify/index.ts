@@ -2,7 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionOptions } from '../../config/session-config.js';
 import { parseCookies } from '../../cookies/cookie-options.js';
-import { sessionErrorResponse } from '../../http/error-response.js';
+import { sessionHttpError } from '../../http/error-response.js';
 import { isHttpsRequest } from '../../http/is-https-request.js';
 import { createManagerHandle } from '../../http/manager-handle.js';
 import { RequestSession } from '../../http/request-session.js';
@@ -39,7 +39,9 @@ type WithRequestSession = FastifyRequest & { [REQUEST_SESSION]?: RequestSession 
  * convention. This plugin adds no cookie decorators of its own, so the two never collide.
  *
  * The session is read in `onRequest`, committed in `onSend` (before the headers go out) and its
- * lock released in `onResponse`; a store outage becomes a 503.
+ * lock released in `onResponse`. A store outage goes to the app's error handler (`setErrorHandler`)
+ * as a `SessionHttpError` (status 503, `Retry-After`, a stable `code`); Fastify's default answers it
+ * as JSON with that status.
  */
 export async function sessions(fastify: FastifyInstance, options: SessionOptions = {}): Promise<void> {
   const handle = createManagerHandle(options);
@@ -51,7 +53,7 @@ export async function sessions(fastify: FastifyInstance, options: SessionOptions
   // commit, passes through without a promise.
   fastify.addHook(
     'onRequest',
-    (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
       // Not a decorator: @fastify/cookie decorates `cookies` itself, and may be registered after us.
       request.cookies ??= parseCookies(request.headers.cookie);
       const encrypted = (request.raw.socket as TLSSocket | undefined)?.encrypted === true;
@@ -70,11 +72,8 @@ export async function sessions(fastify: FastifyInstance, options: SessionOptions
         attach(begun);
         return;
       }
-      begun.then(attach, (error: unknown) => {
-        const response = sessionErrorResponse(error);
-        if (!response) done(error as Error);
-        else reply.code(response.status).headers(response.headers).send(response.body);
-      });
+      // To the app's error handler (or Fastify's default, which answers with the status and headers).
+      begun.then(attach, (error: unknown) => done((sessionHttpError(error) ?? error) as Error));
     },
   );
 
@@ -101,15 +100,10 @@ export async function sessions(fastify: FastifyInstance, options: SessionOptions
         return;
       }
       finished.then(send, (error: unknown) => {
-        const response = sessionErrorResponse(error);
-        if (!response) {
-          done(error as Error);
-          return;
-        }
+        // The error response Fastify sends next passes through onSend again: without the session.
+        (request as WithRequestSession)[REQUEST_SESSION] = undefined;
         reply.removeHeader('set-cookie');
-        reply.removeHeader('content-length');
-        reply.code(response.status).headers(response.headers);
-        done(null, response.body);
+        done((sessionHttpError(error) ?? error) as Error);
       });
     },
   );

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { SessionOptions } from '../../config/session-config.js';
-import { sessionErrorResponse } from '../../http/error-response.js';
+import { sessionHttpError } from '../../http/error-response.js';
 import { isHttpsRequest } from '../../http/is-https-request.js';
 import { createManagerHandle } from '../../http/manager-handle.js';
 import { RequestSession } from '../../http/request-session.js';
@@ -39,12 +40,12 @@ export function sessions(options?: SessionOptions): SessionMiddlewareHandler {
   const middleware: MiddlewareHandler<SessionEnv> = async (c, next) => {
     let session: RequestSession;
     try {
-      const manager = handle.current ?? (await handle.ready);
+      const manager = handle.current ?? (await handle.whenReady);
       const encrypted = new URL(c.req.url).protocol === 'https:';
       const https = isHttpsRequest(encrypted, c.req.header('x-forwarded-proto'), manager.config.trustProxy);
       session = await RequestSession.begin(manager, c.req.header('cookie'), https);
     } catch (error) {
-      return errorResponse(c, error);
+      throwSessionFailure(error);
     }
     c.set('session', session.session);
     try {
@@ -52,7 +53,7 @@ export function sessions(options?: SessionOptions): SessionMiddlewareHandler {
       const cookie = await session.finish();
       if (cookie !== undefined) appendSetCookie(c, cookie);
     } catch (error) {
-      c.res = errorResponse(c, error);
+      throwSessionFailure(error);
     } finally {
       await session.release();
     }
@@ -64,11 +65,20 @@ export function sessions(options?: SessionOptions): SessionMiddlewareHandler {
 /** The same middleware under its earlier name. */
 export const sessionMiddleware = sessions;
 
-/** The 503/500 for a session failure; anything else goes on to Hono's own error handling. */
-function errorResponse(c: Context, error: unknown): Response {
-  const response = sessionErrorResponse(error);
-  if (!response) throw error;
-  return c.body(response.body, response.status as 500 | 503, response.headers);
+/**
+ * A session failure becomes an `HTTPException` for the app's `onError` (its `cause` is a
+ * `SessionHttpError`: status 503, `Retry-After`, a stable `code`); Hono's default answers it with the
+ * library's JSON. Anything else goes on as it is.
+ */
+function throwSessionFailure(error: unknown): never {
+  const httpError = sessionHttpError(error);
+  if (!httpError) throw error;
+  const { status, headers, body } = httpError.toResponse();
+  throw new HTTPException(status as 500 | 503, {
+    message: httpError.message,
+    cause: httpError,
+    res: new Response(body, { status, headers }),
+  });
 }
 
 function appendSetCookie(c: Context, cookie: string): void {

@@ -36,8 +36,22 @@ export async function startExpressApp(options: SessionOptions): Promise<RunningS
     req.session.set('before_error', true);
     next(new Error('handler failed'));
   });
-  app.use((_error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(500).json({ error: 'handled' });
+  // An app's own error page, as most apps have one: errors with a status keep it (and their headers).
+  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const { status, headers, message, code } = error as {
+      status?: number;
+      headers?: Record<string, string>;
+      message: string;
+      code?: string;
+    };
+    if (status === undefined) {
+      res.status(500).json({ error: 'handled' });
+      return;
+    }
+    res
+      .status(status)
+      .set(headers ?? {})
+      .json({ error: message, code, page: 'the app error page' });
   });
   return listen(createServer(app), () => middleware.close());
 }
