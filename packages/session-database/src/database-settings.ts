@@ -125,6 +125,7 @@ export function databaseSettingsFromConfig(config: SessionConfig): DatabaseStore
     reapProbability,
     poolSize,
     logger: config.logger,
+    statementTimeoutMs: config.storeTimeoutMs,
   };
 }
 

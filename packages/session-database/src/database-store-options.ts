@@ -25,6 +25,11 @@ export interface DatabaseStoreOptions {
   reapProbability?: number | undefined;
   /** Most connections of the store's own pool (default 10; ignored with {@link db}). */
   poolSize?: number | undefined;
+  /**
+   * Milliseconds the server may spend on one statement before it cancels it (the core passes
+   * `TINA4_SESSION_STORE_TIMEOUT`; ignored with {@link db}, whose connections are the app's).
+   */
+  statementTimeoutMs?: number | undefined;
   /** Where background failures (reaping, idle connections) are reported (default `console`). */
   logger?: SessionLogger | undefined;
   /** Imports driver packages; replaceable for tests. */

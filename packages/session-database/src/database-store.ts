@@ -11,6 +11,7 @@ import {
   type WriteOptions,
 } from '@tina4/session-core';
 import { type DatabaseStoreOptions, DEFAULT_REAP_INTERVAL_MS } from './database-store-options.js';
+import { redactUrl } from './database-url.js';
 import { MAX_POOL_SIZE } from './dialects/dialect-options.js';
 import { createJsonMergeUpdate } from './json-merge/create-json-merge-update.js';
 import { openDatabase } from './open-database.js';
@@ -142,6 +143,13 @@ export async function createDatabaseStore(options: DatabaseStoreOptions): Promis
 
   return {
     name: 'database',
+    location: `${options.url ? redactUrl(options.url) : `${engine} (the app's Kysely instance)`}, table ${session}`,
+
+    async ping(): Promise<void> {
+      // The tables in place (created on first use) and a query answered: what every operation needs.
+      await ready();
+      await statements.selectLive.run({ key: '', now: Date.now() });
+    },
 
     async read(key: SessionKey): Promise<StoredSession | undefined> {
       await ready();

@@ -24,7 +24,7 @@ export interface OpenDatabase {
 export async function openDatabase(
   options: Pick<
     DatabaseStoreOptions,
-    'db' | 'url' | 'username' | 'password' | 'engine' | 'poolSize' | 'importModule'
+    'db' | 'url' | 'username' | 'password' | 'engine' | 'poolSize' | 'statementTimeoutMs' | 'importModule'
   >,
   logger: SessionLogger,
 ): Promise<OpenDatabase> {
@@ -51,6 +51,7 @@ export async function openDatabase(
     load: options.importModule ?? importFromHere,
     logger,
     poolSize: options.poolSize,
+    statementTimeoutMs: options.statementTimeoutMs,
   });
   return { db: opened.db, engine: url.engine, release: opened.close };
 }

@@ -26,7 +26,7 @@ export {
   type MongoStoreSettings,
   mongoSettingsFromConfig,
 } from './mongo-settings.js';
-export { createMongoStore, type MongoStoreOptions } from './mongo-store.js';
+export { createMongoStore, describeMongoLocation, type MongoStoreOptions } from './mongo-store.js';
 
 /**
  * The store for `TINA4_SESSION_BACKEND=mongodb`, which `@tina4/session-core` loads by name: reads

@@ -58,6 +58,12 @@ export interface MongoStoreOptions {
   name?: string;
 }
 
+/** The server(s), database and collection of a URI, for log lines: credentials and options left out. */
+export function describeMongoLocation(uri: string | undefined, database: string, collection: string): string {
+  const hosts = uri?.replace(/^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?/i, '').split(/[/?]/)[0];
+  return `${hosts ? `${hosts}, ` : ''}${database}.${collection}`;
+}
+
 /**
  * A session store on MongoDB (official driver 6 or 7). Give it exactly one of `client`, `db` or `uri`.
  *
@@ -167,6 +173,12 @@ function mongoStoreOn(
 
   return {
     name,
+    location: describeMongoLocation(options.uri, db.databaseName, collectionName),
+
+    async ping(): Promise<void> {
+      // Connected, the TTL index in place, and a query answered: what every operation needs.
+      await answer(() => sessions.findOne({ _id: '' }, limit));
+    },
 
     async read(key: SessionKey): Promise<StoredSession | undefined> {
       const found = (await answer(() =>

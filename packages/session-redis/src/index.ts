@@ -1,7 +1,7 @@
 import type { SessionBackendModule } from '@tina4/session-core';
 import { createRedisClient } from './create-redis-client.js';
 import { loadRedisDriver } from './load-driver.js';
-import { redisSettingsFromConfig } from './redis-settings.js';
+import { describeConnection, redisSettingsFromConfig } from './redis-settings.js';
 import { createRedisStore } from './redis-store.js';
 
 export { createRedisClient, type OwnedRedisClient, type RedisDriver } from './create-redis-client.js';
@@ -16,6 +16,7 @@ export type {
 export type { RedisLikeClient } from './redis-like-client.js';
 export { SESSION_MARKER_FIELD } from './redis-scripts.js';
 export {
+  describeConnection,
   type RedisFlavour,
   type RedisSettings,
   type RedisStoreSettings,
@@ -37,5 +38,11 @@ export const createStoreFromConfig: SessionBackendModule['createStoreFromConfig'
   const { connection, prefix } = redisSettingsFromConfig(config);
   const driver = await loadRedisDriver();
   const client = createRedisClient(driver, connection);
-  return createRedisStore({ client, prefix, closeClient: true, operationTimeoutMs: config.storeTimeoutMs });
+  return createRedisStore({
+    client,
+    prefix,
+    closeClient: true,
+    operationTimeoutMs: config.storeTimeoutMs,
+    location: describeConnection(connection),
+  });
 };

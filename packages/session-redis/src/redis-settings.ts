@@ -54,6 +54,21 @@ export interface RedisStoreSettings {
   readonly prefix: string;
 }
 
+/** The server(s) of a connection, for log lines: never a password. */
+export function describeConnection(connection: RedisConnection): string {
+  const address = ({ host, port }: RedisNode): string => `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  switch (connection.mode) {
+    case 'cluster':
+      return `cluster ${connection.nodes.map(address).join(',')}`;
+    case 'sentinel':
+      return `master "${connection.options.name}" via Sentinels ${(connection.options.sentinels ?? []).map(address).join(',')}`;
+    default:
+      return `${address({ host: connection.options.host ?? '127.0.0.1', port: connection.options.port ?? 6379 })}${
+        connection.options.db ? `/${connection.options.db}` : ''
+      }`;
+  }
+}
+
 /** The two flavours this package serves: Redis, and Valkey through `@tina4/session-valkey`. */
 export type RedisFlavour = 'redis' | 'valkey';
 

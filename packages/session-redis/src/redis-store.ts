@@ -49,6 +49,8 @@ export interface RedisStoreOptions {
   closeClient?: boolean;
   /** The store's name in errors and logs (default `redis`). */
   name?: string;
+  /** Where the server is, for log lines (`127.0.0.1:6379`, a Sentinel master, Cluster nodes); never a password. */
+  location?: string;
 }
 
 /**
@@ -66,7 +68,10 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
   const timeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
   const name = options.name ?? 'redis';
   const hashKey = (key: SessionKey): string => `${prefix}{${key}}`;
-  const answer = <T>(work: Promise<T>): Promise<T> => withDeadline(work, timeoutMs, `${name} did not answer`);
+  const answer = <T>(work: Promise<T>): Promise<T> =>
+    withDeadline(work, timeoutMs, `${name} did not answer`).catch((error: unknown) => {
+      throw explainClientError(error);
+    });
   /** Runs a data-changing script with the deadline past which Redis refuses it. */
   const change = async (script: LuaScript, key: SessionKey, args: (string | number)[]): Promise<unknown> => {
     const deadline = Date.now() + timeoutMs;
@@ -83,6 +88,11 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
 
   return {
     name,
+    ...(options.location !== undefined && { location: options.location }),
+
+    async ping(): Promise<void> {
+      await answer(client.call('PING', []));
+    },
 
     async read(key: SessionKey, options?: ReadOptions): Promise<StoredSession | undefined> {
       const slide = options?.slide ? [options.slide.ttlSeconds * 1000, options.slide.afterMs] : [];
@@ -173,4 +183,21 @@ function fieldsOf(flat: readonly string[]): SessionFields {
     if (field !== SESSION_MARKER_FIELD) fields[field] = flat[i + 1]!;
   }
   return fields;
+}
+
+/**
+ * The client's own words for "no connection" (ioredis: "Reached the max retries per request limit
+ * (which is 1). Refer to ...") in plain terms for the log; the original stays as the cause.
+ */
+function explainClientError(error: unknown): unknown {
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  if (typeof message !== 'string') return error;
+  if (
+    /max retries per request|Connection is closed|Stream isn't writeable|enableOfflineQueue/i.test(message)
+  ) {
+    return new Error('the server cannot be reached (no connection, and none came back in time)', {
+      cause: error,
+    });
+  }
+  return error;
 }

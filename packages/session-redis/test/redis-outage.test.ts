@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RequestSession, resolveSessionConfig, SessionManager, type SessionStore } from '@tina4/session-core';
+import { sessions } from '@tina4/session-core/express';
 import {
   freePort,
   haveBinaries,
@@ -102,7 +103,11 @@ if (!haveBinaries(REDIS_BINARIES)) {
 
       // One line for the whole outage, not one per failed request.
       expect(log.filter((entry) => entry.level === 'error')).toHaveLength(1);
-      expect(log[0]?.message).toContain('Session store "redis" failed to read a session');
+      expect(log[0]?.message).toMatch(
+        new RegExp(
+          `Session store "redis" \\(127\\.0\\.0\\.1:${port}\\) failed to read a session: the server cannot be reached`,
+        ),
+      );
     });
 
     it('works again with the same store instance once the server is back', async () => {
@@ -160,3 +165,31 @@ if (!haveBinaries(REDIS_BINARIES)) {
     });
   });
 }
+
+describe('a Redis that cannot be reached at start-up', () => {
+  it('is reported once at start-up, with where it is and why; the app starts unless told to refuse', async () => {
+    const port = await freePort();
+    const lines: string[] = [];
+    const logger = { warn: (line: string) => lines.push(line), error: (line: string) => lines.push(line) };
+    const options = {
+      envFile: false as const,
+      env: { TINA4_SESSION_BACKEND: 'redis', TINA4_SESSION_PORT: String(port) },
+      storeTimeout: 500,
+      logger,
+    };
+    const startedAt = Date.now();
+    const middleware = sessions(options);
+    await middleware.ready;
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(0);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(`Session store "redis" \\(127\\.0\\.0\\.1:${port}\\) failed to answer at start-up`),
+      ),
+    ]);
+    await middleware.close();
+
+    const strict = sessions({ ...options, requireStore: true });
+    await expect(strict.ready).rejects.toMatchObject({ code: 'E_SESSION_STORE_UNAVAILABLE' });
+    await strict.close();
+  });
+});

@@ -1,5 +1,5 @@
 import type { SessionBackendModule } from '@tina4/session-core';
-import { createRedisClient, redisSettingsFromConfig } from '@tina4/session-redis';
+import { createRedisClient, describeConnection, redisSettingsFromConfig } from '@tina4/session-redis';
 import { loadValkeyDriver } from './load-driver.js';
 import { createValkeyStore } from './valkey-store.js';
 
@@ -18,5 +18,11 @@ export const createStoreFromConfig: SessionBackendModule['createStoreFromConfig'
   const { connection, prefix } = redisSettingsFromConfig(config, 'valkey');
   const driver = await loadValkeyDriver();
   const client = createRedisClient(driver, connection);
-  return createValkeyStore({ client, prefix, closeClient: true, operationTimeoutMs: config.storeTimeoutMs });
+  return createValkeyStore({
+    client,
+    prefix,
+    closeClient: true,
+    operationTimeoutMs: config.storeTimeoutMs,
+    location: describeConnection(connection),
+  });
 };

@@ -21,6 +21,12 @@ export interface DialectOptions {
   readonly logger: SessionLogger;
   /** Most connections the store's own pool opens (default 10). */
   readonly poolSize?: number;
+  /**
+   * How long the server may run one statement before it cancels it itself (PostgreSQL
+   * `statement_timeout`, MariaDB `max_statement_time`, MySQL `max_execution_time` for reads, SQL
+   * Server's request timeout): a hung statement ends on the server too, not only in the app.
+   */
+  readonly statementTimeoutMs?: number;
 }
 
 export const DEFAULT_POOL_SIZE = 10;

@@ -44,6 +44,9 @@ export async function createMssqlKysely(
                 encrypt: params.encrypt !== 'false',
                 trustServerCertificate: params.trustServerCertificate === 'true',
                 connectTimeout: CONNECT_TIMEOUT_MS,
+                ...(options.statementTimeoutMs !== undefined && {
+                  requestTimeout: options.statementTimeoutMs,
+                }),
               },
             }),
         },

@@ -36,5 +36,28 @@ export async function createMysqlKysely(
     flags: ['FOUND_ROWS'],
   });
   reportConnectionErrors(pool as MysqlPool & ConnectionEmitter, 'connection', 'MySQL', options.logger);
+  if (options.statementTimeoutMs !== undefined) limitStatementTime(pool, options.statementTimeoutMs);
   return ownInstance(new Kysely({ dialect: new MysqlDialect({ pool }) }));
+}
+
+/** A connection as mysql2's pool announces it: enough to send one statement, in order, before the store's. */
+interface PooledConnection {
+  query(sql: string, callback: (error: unknown) => void): unknown;
+}
+
+/**
+ * Each new connection gets a statement time limit: MariaDB's `max_statement_time` (seconds, any
+ * statement), or, where the server is MySQL, `max_execution_time` (milliseconds, reads only). The
+ * statement is queued before any of the store's on that connection; a server that knows neither
+ * simply keeps no limit.
+ */
+function limitStatementTime(pool: MysqlPool, timeoutMs: number): void {
+  (
+    pool as unknown as { on(event: 'connection', listener: (connection: PooledConnection) => void): unknown }
+  ).on('connection', (connection) => {
+    connection.query(`SET SESSION max_statement_time = ${timeoutMs / 1000}`, (mariaDbError) => {
+      if (mariaDbError)
+        connection.query(`SET SESSION max_execution_time = ${Math.ceil(timeoutMs)}`, () => {});
+    });
+  });
 }

@@ -30,6 +30,7 @@ export async function createPostgresKysely(
     database: url.database,
     max: options.poolSize ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    ...(options.statementTimeoutMs !== undefined && { statement_timeout: options.statementTimeoutMs }),
     ssl: sslOption(url.params),
   });
   reportConnectionErrors(pool, 'connect', 'PostgreSQL', options.logger);

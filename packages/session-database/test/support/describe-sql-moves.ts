@@ -90,8 +90,9 @@ export function describeSqlMoves(context: SqlTestContext): void {
     it('a move onto a key that holds a live row rejects and leaves both rows as they were', async () => {
       const store = await context.open();
       const [key, target] = [newKey(), newKey()];
-      await store.create(key, { a: '1' }, LONG);
-      await store.create(target, { other: 'true' }, LONG);
+      expect(await store.create(key, { a: '1' }, LONG)).toBe(true);
+      expect(await store.create(target, { other: 'true' }, LONG)).toBe(true);
+      expect(await backdoor.fields(target)).toEqual({ other: 'true' });
       await expect(store.move(key, target, copy, LONG)).rejects.toThrow();
       expect(await backdoor.fields(key)).toEqual({ a: '1' });
       expect(await backdoor.fields(target)).toEqual({ other: 'true' });

@@ -13,6 +13,7 @@ import {
 import { createDatabaseStore } from '../../src/database-store.js';
 import type { DatabaseStoreOptions } from '../../src/database-store-options.js';
 import { describeSqlMoves } from './describe-sql-moves.js';
+import { describeSqlTimeouts } from './describe-sql-timeouts.js';
 import { describeSqlWrites } from './describe-sql-writes.js';
 import { LONG, type SqlTestContext } from './sql-test-context.js';
 
@@ -56,6 +57,7 @@ export function describeSqlStore(name: string, url: string): void {
 
     describeSqlWrites(context);
     describeSqlMoves(context);
+    describeSqlTimeouts(context);
 
     describe('tables', () => {
       it('three stores created at once on a fresh table all work (idempotent creation)', async () => {
