@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApp } from '../src/app.js';
 import { type CookieJar, parseSetCookie } from './support/cookie-jar.js';
@@ -30,13 +33,17 @@ describe('login, dashboard and logout', () => {
   it('shows the chapter form with a form token', async () => {
     const html = await (await app.jar().page('/login')).text();
     expect(html).toContain('<form method="POST" action="/login"');
-    expect(html).toMatch(/<input type="hidden" name="form_token" value="[\w-]{43}">/);
+    // A signed double-submit token: the HMAC and the random value it signs.
+    expect(html).toMatch(/<input type="hidden" name="form_token" value="[0-9a-f]{64}\.[0-9a-f]{64}">/);
     expect(html).toContain('name="remember" value="1"');
   });
 
   it('logs in, regenerates the session id, and shows the dashboard', async () => {
     const jar = app.jar();
+    // Looking at pages creates no session; a cart change does.
     await jar.page('/login');
+    expect(jar.cookie('tina4_session')).toBeUndefined();
+    await jar.postJson('/cart/add', { product_id: 1 });
     const before = jar.cookie('tina4_session');
     expect(before).toBeDefined();
 
@@ -210,6 +217,14 @@ describe('remember me', () => {
         .map(parseSetCookie)
         .find((candidate) => candidate.name === 'remember_token');
       expect(cookie?.attributes.secure).toBe(true);
+      // The form token's cookie too, with the __Host- prefix that a sibling subdomain cannot set.
+      const formCookie = response.headers
+        .getSetCookie()
+        .map(parseSetCookie)
+        .find((candidate) => candidate.name.includes('form_token'));
+      expect(formCookie?.name).toBe('__Host-cart_form_token');
+      expect(formCookie?.attributes).toMatchObject({ secure: true, httponly: true, path: '/' });
+      expect(formCookie?.attributes.domain).toBeUndefined();
     } finally {
       await production.close();
     }
@@ -231,12 +246,22 @@ describe('the JWT secret', () => {
 
   it('is generated in development, with a warning that does not show it', async () => {
     const warnings: string[] = [];
-    const created = createApp({
-      env: {},
-      session: { backend: 'memory' },
-      logger: { warn: (message: string) => warnings.push(message), error: () => {} },
-    });
-    await created.sessions.close();
-    expect(warnings).toEqual([expect.stringContaining('TINA4_JWT_SECRET is not set: using a random secret')]);
+    const dataDir = await mkdtemp(join(tmpdir(), 'cart-data-dev-'));
+    try {
+      const created = createApp({
+        env: {},
+        session: { backend: 'memory' },
+        logger: { warn: (message: string) => warnings.push(message), error: () => {} },
+        dataDir,
+      });
+      await created.sessions.close();
+      expect(warnings).toEqual([
+        expect.stringContaining('TINA4_JWT_SECRET is not set: using a random secret'),
+      ]);
+      // The form tokens' key is kept in the data directory, so that open forms survive a restart.
+      expect(await readdir(dataDir)).toEqual(['form-token-key']);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { privateRedisMissing, startCartOnPrivateRedis } from './support/outage.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -15,6 +16,11 @@ const REQUIRED = (process.env.TINA4_TEST_REQUIRE ?? '')
   .split(',')
   .map((name) => name.trim())
   .includes('chromium');
+// The browser-side globals the page functions below use (this project compiles without the DOM lib).
+declare const document: { documentElement: { scrollWidth: number } };
+declare const window: { scrollTo(x: number, y: number): void };
+declare function getComputedStyle(element: unknown): { getPropertyValue(name: string): string };
+
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 
 const missing = existsSync(CHROMIUM)
@@ -96,16 +102,22 @@ if (missing) console.log(`Skipping the browser test: ${missing}.`);
     expect(await page.getByTestId('grand-total').textContent()).toBe('$239.97');
   }, 60_000);
 
-  it('logs in and out', async () => {
+  it('logs in from the shop, comes back to the shop, and logs out', async () => {
     await page.getByRole('link', { name: 'Log in' }).click();
-    await page.waitForURL(/\/login$/);
+    await page.waitForURL(/\/login\?next=%2Fcart$/);
     await page.screenshot({ path: `${ARTIFACTS}login.png` });
     await page.getByLabel('Email').fill('alice@example.com');
     await page.getByLabel('Password').fill('tina4-demo');
     await page.getByLabel('Remember me for 30 days').check();
-    await Promise.all([page.waitForURL(/\/dashboard$/), page.getByRole('button', { name: 'Login' }).click()]);
+    // Back where the shopper was, not on the dashboard.
+    await Promise.all([page.waitForURL(/\/cart$/), page.getByRole('button', { name: 'Login' }).click()]);
+    expect((await page.locator('.alert').textContent())?.trim()).toBe('Welcome back, Alice!');
+    expect(await page.getByTestId('grand-total').textContent()).toBe('$239.97'); // the cart survived the login
+
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.waitForURL(/\/dashboard$/);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Hello, Alice');
-    expect(await page.getByText('$239.97').count()).toBeGreaterThan(0); // the cart survived the login
+    expect(await page.getByText('$239.97').count()).toBeGreaterThan(0);
     await page.screenshot({ path: `${ARTIFACTS}dashboard.png` });
 
     await Promise.all([page.waitForURL(/\/login$/), page.getByRole('button', { name: 'Log out' }).click()]);
@@ -116,4 +128,121 @@ if (missing) console.log(`Skipping the browser test: ${missing}.`);
     await page.goto(`${app.url}/dashboard`);
     expect(new URL(page.url()).pathname).toBe('/login');
   }, 60_000);
+
+  it('switches to the dark theme on the preferences page, linked from the header', async () => {
+    await page.goto(`${app.url}/cart`);
+    const lightBackground = await backgroundOf(page);
+    await page.getByRole('link', { name: 'Preferences', exact: true }).click();
+    await page.waitForURL(/\/preferences$/);
+    await page.getByLabel('Dark').check();
+    await Promise.all([
+      page.waitForURL(/\/preferences\?saved=1$/),
+      page.getByRole('button', { name: 'Save preferences' }).click(),
+    ]);
+    expect((await page.locator('.alert').textContent())?.trim()).toBe('Preferences saved');
+    expect(await page.locator('body').getAttribute('class')).toBe('theme-dark');
+    await page.screenshot({ path: `${ARTIFACTS}preferences.png`, fullPage: true });
+
+    await page.goto(`${app.url}/cart`);
+    await addToCart('USB-C Hub', 2);
+    const darkBackground = await backgroundOf(page);
+    expect(darkBackground).not.toBe(lightBackground);
+    expect(luminance(darkBackground)).toBeLessThan(0.1);
+    expect(luminance(await colourOf(page, '.product-card', 'background-color'))).toBeLessThan(0.1);
+    expect(luminance(await colourOf(page, '.product-name', 'color'))).toBeGreaterThan(0.6);
+    await page.screenshot({ path: `${ARTIFACTS}cart-dark.png`, fullPage: true });
+
+    await page.goto(`${app.url}/preferences`);
+    await Promise.all([
+      page.waitForURL(/\/preferences\?saved=cleared$/),
+      page.getByRole('button', { name: 'Clear preferences' }).click(),
+    ]);
+    expect(await page.locator('body').getAttribute('class')).toBe('theme-light');
+  }, 60_000);
+
+  it('shows the cart summary near the top on a phone, before the products', async () => {
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      const mobile = await phone.newPage();
+      await mobile.goto(`${app.url}/cart`);
+      const card = mobile.locator('.product-card', { hasText: 'Desk Lamp' });
+      await card.getByLabel('Quantity of Desk Lamp').fill('2');
+      await Promise.all([mobile.waitForURL(/\/cart$/), card.getByRole('button', { name: 'Add' }).click()]);
+      await mobile.evaluate(() => window.scrollTo(0, 0));
+
+      const summary = await mobile.getByTestId('cart-summary').boundingBox();
+      const firstProduct = await mobile.locator('.product-card').first().boundingBox();
+      expect(summary).not.toBeNull();
+      expect(summary!.y + summary!.height).toBeLessThanOrEqual(844); // on the first screen
+      expect(summary!.y).toBeLessThan(firstProduct!.y); // above the products, not below all five
+      expect((await mobile.getByTestId('cart-summary').textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+        '2 items · $79.98',
+      );
+      // Nothing wider than the screen.
+      expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await mobile.screenshot({ path: `${ARTIFACTS}cart-mobile.png` });
+      await mobile.screenshot({ path: `${ARTIFACTS}cart-mobile-full.png`, fullPage: true });
+    } finally {
+      await phone.close();
+    }
+  }, 60_000);
+
+  it('shows the "busy" page while the session store is down, and the cart again once it is back', async () => {
+    if (privateRedisMissing()) return;
+    const shop = await startCartOnPrivateRedis();
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await tab.goto(`${shop.app.url}/cart`);
+      const card = tab.locator('.product-card', { hasText: 'Monitor Stand' });
+      await card.getByLabel('Quantity of Monitor Stand').fill('1');
+      await Promise.all([tab.waitForURL(/\/cart$/), card.getByRole('button', { name: 'Add' }).click()]);
+
+      await shop.redis.stop();
+      const response = await tab.goto(`${shop.app.url}/cart`);
+      expect(response?.status()).toBe(503);
+      expect(response?.headers()['retry-after']).toBe('1');
+      expect(await tab.getByRole('heading', { level: 1 }).textContent()).toBe(
+        'The shop is busy, please try again shortly',
+      );
+      // Styled: the shop's stylesheet loaded (the card has the shop's rounded corners).
+      expect(await colourOf(tab, '.error-card', 'border-radius')).toBe('14px');
+      await tab.screenshot({ path: `${ARTIFACTS}error.png` });
+
+      await shop.redis.start();
+      await tab.getByRole('link', { name: 'Try again' }).click();
+      await tab.waitForLoadState();
+      expect((await tab.getByTestId('cart-summary').textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+        '1 item · $129.99',
+      );
+    } finally {
+      await tab.close();
+      await shop.close();
+    }
+  }, 60_000);
 });
+
+/** The computed background colour of the page's body. */
+function backgroundOf(page: Page): Promise<string> {
+  return colourOf(page, 'body', 'background-color');
+}
+
+function colourOf(page: Page, selector: string, property: string): Promise<string> {
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((element, name) => getComputedStyle(element).getPropertyValue(name), property);
+}
+
+/** Relative luminance (0 black to 1 white) of an `rgb(r, g, b)` colour. */
+function luminance(colour: string): number {
+  const [r = 0, g = 0, b = 0] = (colour.match(/\d+(\.\d+)?/g) ?? []).map(Number).map((channel) => {
+    const c = channel / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CookieJar } from './support/cookie-jar.js';
-import { freePort, type Started, startServer, waitForOutput } from './support/server-process.js';
+import { freePort, type Started, startServer, stopServer, waitForOutput } from './support/server-process.js';
 
 describe('src/server.ts as a process', () => {
   let sessionDir: string;
@@ -18,6 +18,7 @@ describe('src/server.ts as a process', () => {
       NODE_ENV: 'development',
       TINA4_SESSION_BACKEND: 'file',
       TINA4_SESSION_PATH: sessionDir,
+      CART_DATA_DIR: `${sessionDir}-data`,
       TINA4_JWT_SECRET: '',
     });
     const [, url] = await waitForOutput(server, /listening on (http:\/\/localhost:\d+)/);
@@ -31,6 +32,7 @@ describe('src/server.ts as a process', () => {
       await server.exited;
     }
     await rm(sessionDir, { recursive: true, force: true });
+    await rm(`${sessionDir}-data`, { recursive: true, force: true });
   });
 
   it("answers the chapter's curl sequence with file sessions", async () => {
@@ -61,7 +63,30 @@ describe('src/server.ts as a process', () => {
   it('shuts down cleanly on SIGTERM', async () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('Stopped: the session store is closed.');
   });
+});
+
+describe('stopping with SIGINT', () => {
+  it('closes the store, says so, and exits with code 0', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cart-sigint-'));
+    const server = startServer({
+      PORT: String(await freePort()),
+      TINA4_SESSION_BACKEND: 'file',
+      TINA4_SESSION_PATH: join(dataDir, 'sessions'),
+      CART_DATA_DIR: dataDir,
+      TINA4_JWT_SECRET: 'x'.repeat(40),
+    });
+    try {
+      await waitForOutput(server, /listening on/);
+      server.child.kill('SIGINT');
+      expect(await server.exited).toBe(0);
+      expect(server.output()).toContain('Stopped: the session store is closed.');
+    } finally {
+      await stopServer(server);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
 
 describe('src/server.ts refusing to start', () => {

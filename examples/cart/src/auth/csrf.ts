@@ -1,59 +1,96 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Session } from '@tina4/session-core';
-import type { RequestHandler } from 'express';
+import { doubleCsrf } from 'csrf-csrf';
+import type { Request, RequestHandler, Response } from 'express';
+import { cookiesOf } from '../http/cookies.js';
 import { HttpError } from '../http/http-error.js';
 import { isFormPost } from '../http/negotiate.js';
 
-/** The session key of the form token, and the name of the hidden form field that carries it. */
-const TOKEN_KEY = 'form_token';
+/** The name of the hidden form field that carries the form token. */
 export const FORM_TOKEN_FIELD = 'form_token';
 
-/** The session's form token, created on first use. Every form of the session embeds it. */
-export function formToken(session: Session): string {
-  const existing = session.get(TOKEN_KEY);
-  if (typeof existing === 'string') return existing;
-  return rotateFormToken(session);
-}
+/** Name of the cookie that holds the browser's form token (with `__Host-` in front outside development). */
+export const FORM_TOKEN_COOKIE = 'cart_form_token';
 
-/** Replaces the form token, e.g. on login, so that a token seen before login is worthless after it. */
-export function rotateFormToken(session: Session): string {
-  const token = randomBytes(32).toString('base64url');
-  session.set(TOKEN_KEY, token);
-  return token;
-}
+const REFUSED = 'This form has expired or did not come from this site. Reload the page and try again.';
 
-/** Whether `submitted` is the session's form token, compared in constant time. */
-export function isValidFormToken(session: Session, submitted: unknown): boolean {
-  const expected = session.get(TOKEN_KEY);
-  if (typeof expected !== 'string' || typeof submitted !== 'string') return false;
-  // Hashing first gives both sides the same length, which timingSafeEqual requires, without
-  // revealing the expected token's length through an early return.
-  return timingSafeEqual(digest(expected), digest(submitted));
+export interface FormTokenOptions {
+  /** The HMAC key that signs the tokens (derived from `TINA4_JWT_SECRET`, see `app.ts`). */
+  readonly secret: string;
+  /** HTTPS only, and the `__Host-` cookie prefix: everywhere but development over plain http. */
+  readonly secure: boolean;
 }
 
 /**
- * Refuses (403) HTML form posts that do not carry the session's form token: a page on another site
- * can submit a form to this one, but it cannot read the token. JSON requests need no token, since a
- * browser sends cross-site `application/json` only after a CORS preflight that this app never grants.
+ * Form tokens by the signed double-submit cookie pattern ([csrf-csrf](https://github.com/Psifi-Solutions/csrf-csrf)),
+ * so that no page view has to store anything: a page puts a token in each of its forms and the
+ * same value in an HttpOnly cookie; the token is a random value and its HMAC under a server
+ * secret. A form post must bring the field and the cookie, equal and correctly signed. A page on
+ * another site can make the browser post a form here, with the cookie, but it cannot read the
+ * token to put it in the form, and it cannot make up a pair, because it does not have the secret.
+ *
+ * The token is bound to the browser (its cookie), not to the session: it exists before any
+ * session does (no session file for a visitor who only looks), and it still works after the
+ * session expired, so that the click of a page left open for an hour is not refused. It is
+ * replaced on login and on logout, so that a pair known before either is worthless after it; in
+ * production its cookie has the `__Host-` prefix, which a sibling subdomain cannot set.
+ *
+ * JSON requests need no token: a browser sends cross-site `application/json` only after a CORS
+ * preflight, which this app never grants.
  */
-export function requireFormToken(): RequestHandler {
-  return (req, _res, next) => {
-    if (!isFormPost(req)) {
-      next();
-      return;
-    }
-    const submitted = (req.body as Record<string, unknown> | undefined)?.[FORM_TOKEN_FIELD];
-    if (isValidFormToken(req.session, submitted)) next();
-    else
-      next(
-        new HttpError(
-          403,
-          'This form has expired or did not come from this site. Reload the page and try again.',
-        ),
-      );
-  };
+export class FormTokens {
+  readonly #generate: (req: Request, res: Response, options?: { overwrite?: boolean }) => string;
+  readonly #validate: (req: Request) => boolean;
+
+  constructor(options: FormTokenOptions) {
+    const { generateCsrfToken, validateRequest } = doubleCsrf({
+      getSecret: () => options.secret,
+      // Bound to the browser's cookie alone: see the class comment for why not to the session.
+      getSessionIdentifier: () => '',
+      cookieName: options.secure ? `__Host-${FORM_TOKEN_COOKIE}` : FORM_TOKEN_COOKIE,
+      // Lax, not Strict: a Strict cookie is missing when the shopper arrives from a link, and the
+      // page would then replace the token under the forms of the browser's other tabs.
+      cookieOptions: { sameSite: 'lax', path: '/', secure: options.secure, httpOnly: true },
+      // Only a single string from the form body: never the cookie, never a header fallback.
+      getCsrfTokenFromRequest: (req) => {
+        const value = (req.body as Record<string, unknown> | undefined)?.[FORM_TOKEN_FIELD];
+        return typeof value === 'string' ? value : undefined;
+      },
+    });
+    this.#generate = generateCsrfToken;
+    this.#validate = validateRequest;
+  }
+
+  /**
+   * The browser's form token, for the forms of the page being rendered: the one its cookie holds
+   * when that is valid (every tab of the browser shares it), otherwise a new one, set as its cookie.
+   */
+  token(req: Request, res: Response): string {
+    const current = res.locals.formToken;
+    if (typeof current === 'string') return current;
+    return this.#issue(req, res, false);
+  }
+
+  /** Replaces the browser's form token (on login and logout): a token seen before is refused after. */
+  rotate(req: Request, res: Response): string {
+    return this.#issue(req, res, true);
+  }
+
+  /** Refuses (403) HTML form posts whose token is missing, wrong, or does not match the cookie. */
+  middleware(): RequestHandler {
+    return (req, _res, next) => {
+      if (!isFormPost(req) || this.#validate(withCookies(req))) next();
+      else next(new HttpError(403, REFUSED));
+    };
+  }
+
+  #issue(req: Request, res: Response, overwrite: boolean): string {
+    const token = this.#generate(withCookies(req), res, { overwrite });
+    res.locals.formToken = token;
+    return token;
+  }
 }
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
+/** `req` with `req.cookies` (the session middleware parses them; an early error page may come before it). */
+function withCookies(req: Request): Request {
+  cookiesOf(req);
+  return req;
 }

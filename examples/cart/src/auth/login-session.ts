@@ -1,5 +1,4 @@
 import type { Session } from '@tina4/session-core';
-import { rotateFormToken } from './csrf.js';
 import type { User } from './users.js';
 
 /** The logged-in user as pages show it. */
@@ -14,7 +13,8 @@ export interface CurrentUser {
 
 /**
  * Logs `user` in on this session. The session id is regenerated first, so that an id planted
- * before login (session fixation) is worthless afterwards, and the form token is replaced.
+ * before login (session fixation) is worthless afterwards. (A password login also replaces the
+ * browser's form token: see `routes/auth.ts`.)
  */
 export function logIn(session: Session, user: User, method: CurrentUser['method']): void {
   session.regenerate();
@@ -24,7 +24,6 @@ export function logIn(session: Session, user: User, method: CurrentUser['method'
   session.set('logged_in', true);
   session.set('login_time', new Date().toISOString());
   session.set('login_method', method);
-  rotateFormToken(session);
 }
 
 /** The logged-in user of the session, or `undefined`. */

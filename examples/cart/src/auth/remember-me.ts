@@ -1,6 +1,7 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { jwtVerify, SignJWT } from 'jose';
 import { logIn } from './login-session.js';
+import type { RememberTokenStore } from './remember-store.js';
 import { findUserById, type User } from './users.js';
 
 /** Name of the remember-me cookie. */
@@ -15,32 +16,58 @@ export interface RememberMeOptions {
   readonly secret: Uint8Array;
   /** Mark the cookie Secure (HTTPS only): everywhere but development over plain http. */
   readonly secure: boolean;
+  /** The server's list of tokens: what makes a token revocable. */
+  readonly store: RememberTokenStore;
+  readonly logger: Pick<Console, 'warn'>;
+}
+
+/** What a signed, unexpired token claims: the user and the token's id. */
+interface Claims {
+  readonly userId: number;
+  readonly tokenId: string;
 }
 
 /**
- * "Remember me": a signed JWT naming the user, in a 30-day HttpOnly cookie. The session itself
- * still expires after `TINA4_SESSION_TTL`; when a request arrives without a logged-in session but
- * with a valid token, {@link RememberMe.restore} logs the user in again on a fresh session id.
- * The token holds only the user id; the server decides who that is and whether they still exist.
+ * "Remember me": a signed JWT naming the user and a token id, in a 30-day HttpOnly cookie. The
+ * session itself still expires after `TINA4_SESSION_TTL`; when a request arrives without a
+ * logged-in session but with a token, {@link RememberMe.restore} logs the user in again on a
+ * fresh session id.
+ *
+ * The signature alone would let a copied cookie log in for 30 days, logout or not. So the server
+ * also keeps each token's id ({@link RememberTokenStore}): a token logs in only while its id is
+ * known, each use replaces it with a new token (the used id is then spent), logout removes it, and
+ * a token whose id is unknown is refused and its cookie deleted. A spent token presented again
+ * (after a short leeway for the browser's own parallel requests) means someone copied it: every
+ * token descended from that login is revoked, the copy's and the real browser's alike.
  */
 export class RememberMe {
   readonly #secret: Uint8Array;
   readonly #secure: boolean;
+  readonly #store: RememberTokenStore;
+  readonly #logger: Pick<Console, 'warn'>;
 
   constructor(options: RememberMeOptions) {
     this.#secret = options.secret;
     this.#secure = options.secure;
+    this.#store = options.store;
+    this.#logger = options.logger;
   }
 
-  /** Sets the remember-me cookie for `user`. */
-  async issue(res: Response, user: User): Promise<void> {
+  /**
+   * Sets a new remember-me cookie for `user`: a new family after a password login, the same
+   * family when it replaces a token that was just used.
+   */
+  async issue(res: Response, user: User, family?: string): Promise<void> {
+    const expiresAt = Date.now() + LIFETIME_MS;
+    const { id } = this.#store.issue(user.id, expiresAt, family);
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(String(user.id))
+      .setJti(id)
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setIssuedAt()
-      .setExpirationTime(new Date(Date.now() + LIFETIME_MS))
+      .setExpirationTime(new Date(expiresAt))
       .sign(this.#secret);
     res.cookie(REMEMBER_COOKIE, token, {
       maxAge: LIFETIME_MS,
@@ -62,20 +89,16 @@ export class RememberMe {
     });
   }
 
-  /** The user a token names, when its signature, issuer, audience and expiry check out. */
-  async verify(token: string): Promise<User | undefined> {
-    try {
-      const { payload } = await jwtVerify(token, this.#secret, {
-        algorithms: ['HS256'],
-        issuer: ISSUER,
-        audience: AUDIENCE,
-      });
-      return payload.sub !== undefined && /^\d+$/.test(payload.sub)
-        ? findUserById(Number(payload.sub))
-        : undefined;
-    } catch {
-      return undefined; // forged, expired or signed with another secret: treated as no token
-    }
+  /**
+   * Revokes the request's token, if it has one, and deletes its cookie unless `replaced` (a
+   * password login that issues a new one right after).
+   */
+  async revoke(req: Request, res: Response, { replaced = false } = {}): Promise<void> {
+    const token = req.cookies[REMEMBER_COOKIE];
+    if (!token) return;
+    const claims = await this.#verify(token);
+    if (claims) this.#store.revoke(claims.tokenId);
+    if (!replaced) this.clear(res);
   }
 
   /** Middleware: logs the user back in from the cookie when the session is not logged in. */
@@ -86,10 +109,51 @@ export class RememberMe {
         next();
         return;
       }
-      const user = await this.verify(token);
-      if (user) logIn(req.session, user, 'remember-me');
-      else this.clear(res);
+      try {
+        const user = await this.#use(token, res);
+        if (user) logIn(req.session, user, 'remember-me');
+        else this.clear(res);
+      } catch (error) {
+        next(error);
+        return;
+      }
       next();
     };
+  }
+
+  /** The user a token logs in (its replacement set as the cookie), or `undefined` if it does not. */
+  async #use(token: string, res: Response): Promise<User | undefined> {
+    const claims = await this.#verify(token);
+    if (!claims) return undefined; // forged, expired, or signed with another secret
+    const use = this.#store.use(claims.tokenId);
+    if (use.status === 'replayed') {
+      this.#logger.warn(
+        `[cart] a spent remember-me token of user ${use.userId} was presented again (a copied cookie?): ` +
+          'all the tokens of that login are revoked.',
+      );
+      return undefined;
+    }
+    if (use.status === 'unknown' || use.userId !== claims.userId) return undefined;
+    const user = findUserById(use.userId);
+    if (!user) return undefined;
+    if (use.status === 'valid') await this.issue(res, user, use.family);
+    return user;
+  }
+
+  /** What a token claims, when its signature, issuer, audience and expiry check out. */
+  async #verify(token: string): Promise<Claims | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, this.#secret, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+      });
+      if (payload.sub === undefined || !/^\d+$/.test(payload.sub) || typeof payload.jti !== 'string') {
+        return undefined;
+      }
+      return { userId: Number(payload.sub), tokenId: payload.jti };
+    } catch {
+      return undefined;
+    }
   }
 }

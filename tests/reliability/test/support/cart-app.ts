@@ -3,7 +3,7 @@ import { createApp } from '@tina4/example-cart';
 import type { SessionOptions } from '@tina4/session-core';
 import { listen } from './apps.js';
 import { type CapturedLogger, captureLogger } from './capture-logger.js';
-import { cookieSetBy } from './http.js';
+import { cookieSetBy, SESSION_COOKIE } from './http.js';
 
 /** A JWT secret for the remember-me cookie: the app refuses short ones. */
 export const TEST_JWT_SECRET = 'reliability-tests-jwt-secret-0123456789abcdef';
@@ -105,8 +105,13 @@ export async function newCart(url: string): Promise<string> {
 export interface PageVisit {
   readonly status: number;
   readonly location: string | null;
-  /** The session cookie to use from now on (the new one if the response set one). */
+  /** The session cookie (`name=value`) as it stands after the response (the new one if it set one). */
   readonly cookie: string | undefined;
+  /**
+   * Every cookie the browser holds after the response, as a `Cookie` header: the session cookie and
+   * the form-token cookie of the cart's CSRF defence. Send this on the next request.
+   */
+  readonly cookies: string | undefined;
   /** The response's `Set-Cookie` headers. */
   readonly setCookies: string[];
   /** The page's form token, if it has a form. */
@@ -114,13 +119,13 @@ export interface PageVisit {
   readonly html: string;
 }
 
-/** `GET <path>` like a browser without following redirects. */
-export async function visit(url: string, path: string, cookie?: string): Promise<PageVisit> {
+/** `GET <path>` like a browser without following redirects; `cookies` is the `Cookie` header to send. */
+export async function visit(url: string, path: string, cookies?: string): Promise<PageVisit> {
   const response = await fetch(`${url}${path}`, {
     redirect: 'manual',
-    headers: { accept: 'text/html', ...(cookie && { cookie }) },
+    headers: { accept: 'text/html', ...(cookies && { cookie: cookies }) },
   });
-  return pageVisit(response, cookie);
+  return pageVisit(response, cookies);
 }
 
 /** Posts an HTML form (urlencoded), like a browser without following the redirect. */
@@ -128,7 +133,7 @@ export async function submitForm(
   url: string,
   path: string,
   fields: Record<string, string | string[]>,
-  cookie?: string,
+  cookies?: string,
 ): Promise<PageVisit> {
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(fields)) {
@@ -140,19 +145,32 @@ export async function submitForm(
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'text/html',
-      ...(cookie && { cookie }),
+      ...(cookies && { cookie: cookies }),
     },
     body,
   });
-  return pageVisit(response, cookie);
+  return pageVisit(response, cookies);
 }
 
-async function pageVisit(response: Response, cookie: string | undefined): Promise<PageVisit> {
+async function pageVisit(response: Response, sent: string | undefined): Promise<PageVisit> {
   const html = await response.text();
+  const jar = new Map<string, string>();
+  for (const pair of (sent ?? '').split(';')) {
+    const name = pair.slice(0, pair.indexOf('=')).trim();
+    if (name !== '') jar.set(name, pair.trim());
+  }
+  for (const header of response.headers.getSetCookie()) {
+    const pair = header.split(';', 1)[0]!;
+    const name = pair.slice(0, pair.indexOf('='));
+    if (pair.endsWith('=') || /max-age=0(;|$)/i.test(header)) jar.delete(name);
+    else jar.set(name, pair);
+  }
+  const cookies = [...jar.values()].join('; ');
   return {
     status: response.status,
     location: response.headers.get('location'),
-    cookie: cookieSetBy(response) ?? cookie,
+    cookie: jar.get(SESSION_COOKIE),
+    cookies: cookies === '' ? undefined : cookies,
     setCookies: response.headers.getSetCookie(),
     token: /name="form_token" value="([^"]+)"/.exec(html)?.[1],
     html,
