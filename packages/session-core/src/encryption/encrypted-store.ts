@@ -1,4 +1,3 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import type { SessionLogger } from '../logger.js';
 import type {
   MoveSession,
@@ -9,24 +8,20 @@ import type {
   StoredSession,
   WriteOptions,
 } from '../store-kit/session-store.js';
+import { deriveFieldKey } from './field-cipher.js';
+import { RecordSealer } from './sealed-record.js';
 
-/** `v1.<key id>.<base64url(iv | ciphertext | tag)>`: versioned so the format can change later. */
-const FORMAT = 'v1';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-
-interface FieldKey {
-  readonly id: string;
-  readonly key: Buffer;
-}
+/** A touch: no field changes, only the sealed expiry. */
+const NO_CHANGES: SessionChangeSet = { replace: false, set: {}, delete: [] };
 
 /**
- * Wraps a store so that every session value is encrypted at rest with AES-256-GCM (`TINA4_SESSION_SECRET`).
+ * Wraps a store so that sessions are encrypted at rest with AES-256-GCM (`TINA4_SESSION_SECRET`).
  * The first secret encrypts; every secret decrypts, so secrets can be rotated by putting the new one
- * first. Each value is bound to its session and field name (associated data), so ciphertexts cannot
- * be moved between sessions or keys. Field names and expiry stay readable: stores need them to merge
- * change sets and expire records. A session whose values no listed secret can open (a retired
- * secret, tampering) is treated as missing and logged once per process and session.
+ * first. What the store holds shows no field name and no value; each value is bound to its session
+ * and field, and the record's expiry is sealed with it, so that extending the expiry in the store
+ * does not keep a session alive. A session whose fields no listed secret can open (a retired
+ * secret, tampering) is treated as missing and logged once per process and session. The threat
+ * model, with what a writer to the store can still do, is in the README ("Encryption at rest").
  */
 export function encryptStore(
   store: SessionStore,
@@ -34,25 +29,9 @@ export function encryptStore(
   logger: SessionLogger,
 ): SessionStore {
   if (secrets.length === 0) throw new TypeError('encryptStore needs at least one secret.');
-  const keys = secrets.map(deriveFieldKey);
-  const writer = keys[0]!;
+  const sealer = new RecordSealer(secrets.map(deriveFieldKey));
+  const expiryOf = (options: WriteOptions) => Date.now() + options.ttlSeconds * 1000;
   const reported = new Set<string>();
-
-  const seal = (sessionKey: SessionKey, fields: Readonly<SessionFields>): SessionFields => {
-    const sealed: SessionFields = Object.create(null);
-    for (const name of Object.keys(fields)) sealed[name] = encrypt(writer, sessionKey, name, fields[name]!);
-    return sealed;
-  };
-
-  const open = (sessionKey: SessionKey, fields: Readonly<SessionFields>): SessionFields | undefined => {
-    const opened: SessionFields = Object.create(null);
-    for (const name of Object.keys(fields)) {
-      const text = decrypt(keys, sessionKey, name, fields[name]!);
-      if (text === undefined) return undefined;
-      opened[name] = text;
-    }
-    return opened;
-  };
 
   const reportUnreadable = (sessionKey: SessionKey): void => {
     if (reported.has(sessionKey)) return;
@@ -67,82 +46,48 @@ export function encryptStore(
     name: store.name,
     ...(store.location !== undefined && { location: store.location }),
     ...(store.ping && { ping: store.ping.bind(store) }),
-    async read(key, options): Promise<StoredSession | undefined> {
-      const record = await store.read(key, options);
+    // No sliding inside the read: the sealed expiry moves only with a write, so the core refreshes
+    // the record with a touch (which rewrites the seal) when it is due.
+    async read(key): Promise<StoredSession | undefined> {
+      const record = await store.read(key);
       if (!record) return undefined;
-      const fields = open(key, record.fields);
-      if (!fields) {
+      const opened = sealer.open(key, record.fields);
+      if (!opened) {
         reportUnreadable(key);
         return undefined;
       }
-      return { fields, expiresAt: record.expiresAt, ...(record.slid !== undefined && { slid: record.slid }) };
+      const expiresAt = Math.min(record.expiresAt, opened.expiresAt);
+      return expiresAt > Date.now() ? { fields: opened.fields, expiresAt } : undefined;
     },
     create(key: SessionKey, fields: Readonly<SessionFields>, options: WriteOptions): Promise<boolean> {
-      return store.create(key, seal(key, fields), options);
+      return store.create(key, sealer.seal(key, fields, expiryOf(options)), options);
     },
     update(key: SessionKey, changes: SessionChangeSet, options: WriteOptions): Promise<boolean> {
-      return store.update(key, { ...changes, set: seal(key, changes.set) }, options);
+      return store.update(key, sealer.sealChanges(key, changes, expiryOf(options)), options);
     },
     move(from: SessionKey, to: SessionKey, move: MoveSession, options: WriteOptions): Promise<boolean> {
-      // Values are bound to their session key: the moved record is opened and sealed for the new one.
+      // Names and values are bound to their session key: the record is opened and sealed for the new one.
       return store.move(
         from,
         to,
         (sealed) => {
-          const fields = open(from, sealed);
-          if (!fields) {
+          const opened = sealer.open(from, sealed);
+          if (!opened) {
             reportUnreadable(from);
             throw new Error('the session could not be decrypted with any TINA4_SESSION_SECRET');
           }
-          return seal(to, move(fields));
+          return sealer.seal(to, move(opened.fields), expiryOf(options));
         },
         options,
       );
     },
-    touch: (key, options) => store.touch(key, options),
+    touch: (key, options) =>
+      store.update(key, sealer.sealChanges(key, NO_CHANGES, expiryOf(options)), options),
     destroy: (key) => store.destroy(key),
     ...(store.lock && { lock: store.lock.bind(store) }),
+    // Counting and purging read expiries only, which the store keeps in clear.
+    ...(store.count && { count: store.count.bind(store) }),
+    ...(store.purgeExpired && { purgeExpired: store.purgeExpired.bind(store) }),
     close: () => store.close(),
   };
-}
-
-function deriveFieldKey(secret: string): FieldKey {
-  const key = Buffer.from(hkdfSync('sha256', secret, 'tina4-session', 'session field encryption v1', 32));
-  return { id: createHash('sha256').update(key).digest('base64url').slice(0, 8), key };
-}
-
-function associatedData(sessionKey: SessionKey, field: string): Buffer {
-  return Buffer.from(`${sessionKey}\u0000${field}`);
-}
-
-function encrypt({ id, key }: FieldKey, sessionKey: SessionKey, field: string, text: string): string {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(associatedData(sessionKey, field));
-  const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-  return `${FORMAT}.${id}.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
-}
-
-function decrypt(
-  keys: readonly FieldKey[],
-  sessionKey: SessionKey,
-  field: string,
-  sealed: string,
-): string | undefined {
-  const [format, id, payload] = sealed.split('.');
-  const fieldKey = keys.find((candidate) => candidate.id === id);
-  if (format !== FORMAT || !fieldKey || payload === undefined) return undefined;
-  const bytes = Buffer.from(payload, 'base64url');
-  if (bytes.length < IV_BYTES + TAG_BYTES) return undefined;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', fieldKey.key, bytes.subarray(0, IV_BYTES));
-    decipher.setAAD(associatedData(sessionKey, field));
-    decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-    return Buffer.concat([
-      decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
-      decipher.final(),
-    ]).toString('utf8');
-  } catch {
-    return undefined;
-  }
 }
