@@ -61,7 +61,10 @@ describe('createStore', () => {
       JSON.stringify({ name: '@tina4/session-mongodb', type: 'module', exports: './index.js' }),
     );
     // An older store: `write` where the contract now has create/update/move.
-    writeFileSync(join(packageDir, 'index.js'), storePackageSource(['read', 'write', 'touch', 'destroy', 'close']));
+    writeFileSync(
+      join(packageDir, 'index.js'),
+      storePackageSource(['read', 'write', 'touch', 'destroy', 'close']),
+    );
     process.chdir(other);
     try {
       await expect(createStore(config({ TINA4_SESSION_BACKEND: 'mongodb' }))).rejects.toMatchObject({
