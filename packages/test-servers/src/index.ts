@@ -3,6 +3,7 @@
  * wrote. Private: used by the packages' own tests and the reliability suite, never published.
  */
 export { CONTAINER_IMAGES } from './container-images.js';
+export * from './freezable-proxy.js';
 export * from './mongo-backdoor.js';
 export * from './mongo-processes.js';
 export * from './private-servers.js';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { mongoServerBinary, startMongoServer } from './mongo-processes.js';
 import { answersPing, freePort, onPath } from './redis-processes.js';
 
 /**
@@ -14,7 +15,7 @@ import { answersPing, freePort, onPath } from './redis-processes.js';
  * the server comes back; everything is removed by {@link PrivateServer.dispose}.
  */
 export interface PrivateServer {
-  readonly kind: 'redis' | 'valkey' | 'postgres';
+  readonly kind: 'redis' | 'valkey' | 'postgres' | 'mongodb';
   readonly port: number;
   /** Connection URL (`redis://...` or `postgres://...`). */
   readonly url: string;
@@ -250,4 +251,30 @@ async function waitUntil(
     }
     await sleep(50);
   }
+}
+
+/**
+ * A private MongoDB-protocol server (mongod, else the jongodb stand-in) whose outage is a freeze:
+ * `stop()` suspends the process (SIGSTOP), so connections stay open and nothing is answered, and
+ * `start()` lets it run on. The stand-in keeps its data in memory only, so a crash and restart
+ * would lose every session and say nothing about the store; a hung server is the harder fault for
+ * the store anyway (no error, only silence until the deadline).
+ */
+export async function startFreezingMongo(): Promise<PrivateServer> {
+  const binary = mongoServerBinary();
+  if ('missing' in binary) throw new Error(`no MongoDB-protocol server here: ${binary.missing}`);
+  const server = await startMongoServer(binary, await freePort());
+  let disposed = false;
+  return {
+    kind: 'mongodb',
+    port: server.port,
+    url: server.url,
+    stop: async () => server.pause(),
+    start: async () => server.resume(),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await server.stop({ crash: true });
+    },
+  };
 }

@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import {
+  mongoServerBinary,
   onPath,
   type PrivateServer,
   postgresUnavailable,
+  startFreezingMongo,
   startPostgres,
   startRedisLike,
 } from '@tina4/test-servers';
@@ -11,11 +13,11 @@ import { captureLogger } from './support/capture-logger.js';
 import { printFigures } from './support/figures.js';
 import { runOutageLoad } from './support/outage-load.js';
 import { privateSqlTarget } from './support/sql-stores.js';
-import { redisLikeTarget, type StoreTarget } from './support/stores.js';
+import { mongoTarget, redisLikeTarget, type StoreTarget } from './support/stores.js';
 
 /**
- * A store server stopped abruptly in the middle of a bounded load, then started again, with the
- * app left running: while it is away every request gets a clear 503 (no 500, no hang, no crash,
+ * A store server stopped abruptly in the middle of a bounded load (MongoDB: frozen), then started
+ * again, with the app left running: while it is away every request gets a clear 503 (no 500, no hang, no crash,
  * no unhandled rejection: Jest fails the running test on either), afterwards every request
  * succeeds, and every session holds exactly what its client was last told. The servers are
  * private ones this file starts on spare ports; the machine's shared servers are never touched.
@@ -27,6 +29,10 @@ interface Scenario {
   readonly missing: () => Promise<string | undefined>;
   readonly start: () => Promise<PrivateServer>;
   readonly target: (server: PrivateServer) => StoreTarget | Promise<StoreTarget>;
+  /** Settings of the app under test, beyond the store's own. */
+  readonly env?: Record<string, string>;
+  /** How long the server stays away (default that of runOutageLoad). */
+  readonly outageMs?: number;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -47,6 +53,19 @@ const SCENARIOS: Scenario[] = [
     missing: async () => (await postgresUnavailable()) ?? (await privateSqlTarget.unavailable()),
     start: startPostgres,
     target: (server) => privateSqlTarget.create('postgres', server.url),
+  },
+  {
+    // A freeze rather than a crash (see startFreezingMongo): every request then waits for the
+    // store's deadline, shortened here (and the outage made longer) so that the outage holds many.
+    name: 'mongodb',
+    missing: async () => {
+      const binary = mongoServerBinary();
+      return 'missing' in binary ? binary.missing : undefined;
+    },
+    start: startFreezingMongo,
+    target: (server) => mongoTarget(server.url),
+    env: { TINA4_SESSION_STORE_TIMEOUT: '1000' },
+    outageMs: 4000,
   },
 ];
 
@@ -74,13 +93,14 @@ for (const scenario of SCENARIOS) {
       const target = await scenario.target(server);
       started.push({ server, target });
       const logger = captureLogger();
-      const app = await startTinyApp('express', await target.options({ logger }));
+      const app = await startTinyApp('express', await target.options({ logger, env: scenario.env ?? {} }));
       try {
         const report = await runOutageLoad({
           app,
           backdoor: target.backdoor,
           logger,
           outage: { begin: () => server.stop(), end: () => server.start() },
+          ...(scenario.outageMs !== undefined && { outageMs: scenario.outageMs }),
         });
         const errorLines = logger.lines.filter((line) => line.level === 'error');
         printFigures('faults: store server stopped and restarted under load', scenario.name, {

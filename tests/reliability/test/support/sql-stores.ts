@@ -36,7 +36,7 @@ export async function sqlTargets(): Promise<(StoreTarget | SkippedStore)[]> {
   return targets;
 }
 
-/** The SQL store on a database server that a test started itself (see servers.ts). */
+/** The SQL store on a database server that a test started itself, or reached through a proxy. */
 export const privateSqlTarget = {
   /** Why it cannot run here, or undefined. */
   async unavailable(): Promise<string | undefined> {
@@ -47,7 +47,7 @@ export const privateSqlTarget = {
       return 'the pg driver is not installed';
     }
   },
-  create: (name: 'postgres', url: string): Promise<StoreTarget> => sqlTarget(name, url),
+  create: (name: 'postgres' | 'mariadb', url: string): Promise<StoreTarget> => sqlTarget(name, url),
 };
 
 async function fromHarness(backend: BackendName, name: string): Promise<StoreTarget | SkippedStore> {
