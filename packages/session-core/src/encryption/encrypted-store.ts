@@ -85,9 +85,6 @@ export function encryptStore(
       store.update(key, sealer.sealChanges(key, NO_CHANGES, expiryOf(options)), options),
     destroy: (key) => store.destroy(key),
     ...(store.lock && { lock: store.lock.bind(store) }),
-    // Counting and purging read expiries only, which the store keeps in clear.
-    ...(store.count && { count: store.count.bind(store) }),
-    ...(store.purgeExpired && { purgeExpired: store.purgeExpired.bind(store) }),
     close: () => store.close(),
   };
 }
