@@ -2,8 +2,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type CookieJar, parseSetCookie } from '@tina4/test-http';
 import { createApp } from '../src/app.js';
-import { type CookieJar, parseSetCookie } from './support/cookie-jar.js';
 import { flashIn, formTokenIn, startTestApp, type TestApp } from './support/test-app.js';
 
 const DEMO = { email: 'alice@example.com', password: 'tina4-demo' };

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { CookieJar } from './support/cookie-jar.js';
-import { freePort, startServer, stopServer, waitForOutput } from './support/server-process.js';
+import { CookieJar, freePort, waitForOutput } from '@tina4/test-http';
+import { startServer, stopServer } from './support/server-process.js';
 
 /**
  * Switching the session backend is configuration only: the same `src/server.ts`, started with

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { CookieJar } from './support/cookie-jar.js';
+import type { CookieJar } from '@tina4/test-http';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /** The exact answer the chapter expects after adding 2 × product 1 and 1 × product 3. */

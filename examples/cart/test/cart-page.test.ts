@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { CookieJar } from './support/cookie-jar.js';
+import type { CookieJar } from '@tina4/test-http';
 import { flashIn, formTokenIn, startTestApp, type TestApp } from './support/test-app.js';
 
 let app: TestApp;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseSetCookie } from './support/cookie-jar.js';
+import { parseSetCookie } from '@tina4/test-http';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 let app: TestApp;

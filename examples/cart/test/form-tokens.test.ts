@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseSetCookie } from './support/cookie-jar.js';
+import { parseSetCookie } from '@tina4/test-http';
 import { formTokenIn, startTestApp, type TestApp } from './support/test-app.js';
 
 /**

@@ -3,8 +3,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type CookieJar, parseSetCookie } from '@tina4/test-http';
 import { decodeJwt, SignJWT } from 'jose';
-import { type CookieJar, parseSetCookie } from './support/cookie-jar.js';
 import { formTokenIn, startTestApp, TEST_JWT_SECRET, type TestApp } from './support/test-app.js';
 
 /**

@@ -2,8 +2,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CookieJar } from './support/cookie-jar.js';
-import { freePort, type Started, startServer, stopServer, waitForOutput } from './support/server-process.js';
+import { CookieJar, freePort, waitForOutput } from '@tina4/test-http';
+import { type Started, startServer, stopServer } from './support/server-process.js';
 
 describe('src/server.ts as a process', () => {
   let sessionDir: string;

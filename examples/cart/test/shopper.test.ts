@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseSetCookie } from './support/cookie-jar.js';
+import { parseSetCookie } from '@tina4/test-http';
 import { flashIn, formTokenIn, hiddenFieldsOf, startTestApp, type TestApp } from './support/test-app.js';
 
 /** The shopper's side: the preferences page and the dark theme, and coming back after logging in. */

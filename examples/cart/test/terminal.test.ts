@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { EXAMPLE_DIR, freePort } from './support/server-process.js';
+import { freePort } from '@tina4/test-http';
+import { EXAMPLE_DIR } from './support/server-process.js';
 
 /**
  * `pnpm start` at the repository root, in a real terminal (a pseudo-terminal from util-linux's

@@ -3,6 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  CookieJar,
+  freePort,
+  killChildServers,
+  stopChildServer,
+  waitForExit,
+  waitForPort,
+} from '@tina4/test-http';
+import {
   type BlockPlan,
   extractBlocks,
   planBlock,
@@ -10,16 +18,11 @@ import {
   withPort,
 } from './support/markdown-blocks.js';
 import {
-  CookieJar,
-  freePort,
   mismatch,
   PACKAGE_DIR,
   REPOSITORY_ROOT,
   runBlock,
-  stop,
-  stopAll,
-  waitForExit,
-  waitForPort,
+  sendStep,
   writeBlock,
 } from './support/run-block.js';
 
@@ -41,7 +44,7 @@ beforeAll(async () => {
   workDir = await mkdtemp(join(PACKAGE_DIR, '.doc-blocks-'));
 });
 afterAll(async () => {
-  await stopAll();
+  await killChildServers(); // what a failed test left running
   await rm(workDir, { recursive: true, force: true });
 });
 
@@ -102,7 +105,7 @@ async function exercise(plan: Exclude<BlockPlan, { kind: 'skip' }>, dir: string)
       await waitForPort(running, port);
       const jar = new CookieJar(`http://localhost:${port}`);
       for (const step of plan.steps) {
-        const problem = await mismatch(await jar.send(step), step.expect);
+        const problem = await mismatch(await sendStep(jar, step), step.expect);
         if (problem !== undefined) {
           throw new Error(
             `${step.method} ${step.path}: ${problem}\nat ${step.source}\nOutput of the block:\n${running.output()}`,
@@ -121,7 +124,7 @@ async function exercise(plan: Exclude<BlockPlan, { kind: 'skip' }>, dir: string)
       throw new Error(`The block's output lacks "${plan.output}". Output:\n${running.output()}`);
     }
   } finally {
-    await stop(running);
+    await stopChildServer(running);
   }
 }
 

@@ -3,8 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CookieJar } from '@tina4/test-http';
 import { type AppOptions, type CartApp, createApp } from '../../src/app.js';
-import { CookieJar } from './cookie-jar.js';
 
 /** A fixed secret, so that tests do not print the development warning. */
 export const TEST_JWT_SECRET = 'test-secret-for-remember-me-tokens-0123456789';

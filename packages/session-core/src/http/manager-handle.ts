@@ -29,7 +29,7 @@ export interface ManagerHandle {
 export function createManagerHandle(options: SessionOptions | undefined): ManagerHandle {
   const config = resolveSessionConfig(options);
   warnAboutSettings(config);
-  const ready = createStore(config).then(async (store) => {
+  const created = createStore(config).then(async (store) => {
     const manager = new SessionManager(config, store);
     try {
       await manager.checkStore();
@@ -39,8 +39,8 @@ export function createManagerHandle(options: SessionOptions | undefined): Manage
     }
     return manager;
   });
-  // Requests use their own handle on the outcome: `ready` stays unhandled unless the app handles it.
-  const whenReady = ready.then(
+  // Requests use their own handle on the outcome, logged once.
+  const whenReady = created.then(
     (manager) => manager,
     (error: unknown) => {
       config.logger.error(`[tina4-session] ${error instanceof Error ? error.message : String(error)}`);
@@ -48,6 +48,10 @@ export function createManagerHandle(options: SessionOptions | undefined): Manage
     },
   );
   whenReady.catch(() => {});
+  // The app's handle is a promise of its own that nothing here listens to: a failure the app does
+  // not handle is an unhandled rejection, which stops the process (Node's default since 15), so an
+  // app that never awaits `ready` fails at start-up instead of answering every request with an error.
+  const ready = whenReady.then((manager) => manager);
   const handle = {
     ready,
     whenReady,

@@ -1,27 +1,9 @@
-/** One `Set-Cookie` line, split into its value and lower-cased attributes. */
-export interface SetCookie {
-  readonly name: string;
-  readonly value: string;
-  readonly attributes: Readonly<Record<string, string | true>>;
-}
-
-/** Parses a `Set-Cookie` header line. */
-export function parseSetCookie(line: string): SetCookie {
-  const [pair = '', ...parts] = line.split(';');
-  const index = pair.indexOf('=');
-  const attributes: Record<string, string | true> = {};
-  for (const part of parts) {
-    const eq = part.indexOf('=');
-    if (eq === -1) attributes[part.trim().toLowerCase()] = true;
-    else attributes[part.slice(0, eq).trim().toLowerCase()] = part.slice(eq + 1).trim();
-  }
-  return { name: pair.slice(0, index).trim(), value: pair.slice(index + 1).trim(), attributes };
-}
+import { isExpiring, parseSetCookie } from './set-cookie.js';
 
 /**
  * What curl's `-c cookies.txt -b cookies.txt` does, for `fetch`: remembers the cookies responses
- * set, drops the ones they expire, and sends them back. Redirects are not followed, so that tests
- * see each 302/303 and its `Location`.
+ * set, drops the ones they expire (as a browser does), and sends them back. Redirects are not
+ * followed, so that tests see each 302/303 and its `Location`.
  */
 export class CookieJar {
   readonly #cookies = new Map<string, string>();
@@ -56,20 +38,27 @@ export class CookieJar {
     const response = await fetch(new URL(path, this.baseUrl), { ...init, headers, redirect: 'manual' });
     for (const line of response.headers.getSetCookie()) {
       const cookie = parseSetCookie(line);
-      const expired = cookie.attributes['max-age'] === '0' || cookie.value === '';
-      if (expired) this.#cookies.delete(cookie.name);
+      if (isExpiring(cookie) || cookie.value === '') this.#cookies.delete(cookie.name);
       else this.#cookies.set(cookie.name, cookie.value);
     }
     return response;
   }
 
-  /** `curl -X POST -H "Content-Type: application/json" -d '<json>'`. */
+  /**
+   * `curl -X POST -H "Content-Type: application/json" -d '<json>'`. A string goes as it is, so that
+   * a test can send JSON that does not parse.
+   */
   postJson(path: string, body: unknown): Promise<Response> {
     return this.fetch(path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
+  }
+
+  /** `curl -X POST` with no body. */
+  post(path: string): Promise<Response> {
+    return this.fetch(path, { method: 'POST' });
   }
 
   /** What a browser sends for an HTML form: a urlencoded body and `Accept: text/html`. */

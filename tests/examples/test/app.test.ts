@@ -1,16 +1,19 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type CookieJar, isExpiring, setCookieOf } from './support/cookie-jar.js';
+import { type CookieJar, isExpiring, setCookieOf } from '@tina4/test-http';
+import { EXAMPLES } from './support/examples.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const SESSION_COOKIE = 'tina4_session';
 const ALICE = { username: 'alice', password: 'tina4-demo' };
 
-describe('the Hono example over HTTP', () => {
+// The examples are one app written for three frameworks: each must answer the READMEs' curl
+// sequence the same way.
+describe.each(EXAMPLES)('the $name example over HTTP', (example) => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp(example);
   });
 
   afterAll(async () => {
