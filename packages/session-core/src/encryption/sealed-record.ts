@@ -1,5 +1,5 @@
 import type { SessionChangeSet, SessionFields, SessionKey } from '../store-kit/session-store.js';
-import { type FieldKey, openField, sealField, storedNameOf } from './field-cipher.js';
+import { type FieldKey, freshIvs, openField, sealField, storedNameOf } from './field-cipher.js';
 
 /**
  * The field that seals a record's expiry: the store's own expiry can be extended by anyone who can
@@ -29,15 +29,24 @@ export class RecordSealer {
 
   seal(sessionKey: SessionKey, fields: Readonly<SessionFields>, expiresAt: number): SessionFields {
     const writer = this.#keys[0]!;
+    const names = Object.keys(fields);
+    const ivOf = freshIvs(names.length + 1);
     const sealed: SessionFields = Object.create(null);
-    for (const name of Object.keys(fields)) {
-      sealed[storedNameOf(writer, sessionKey, name)] = sealField(writer, sessionKey, name, fields[name]!);
-    }
+    names.forEach((name, index) => {
+      sealed[storedNameOf(writer, sessionKey, name)] = sealField(
+        writer,
+        sessionKey,
+        name,
+        fields[name]!,
+        ivOf(index),
+      );
+    });
     sealed[storedNameOf(writer, sessionKey, EXPIRES_FIELD)] = sealField(
       writer,
       sessionKey,
       EXPIRES_FIELD,
       String(expiresAt),
+      ivOf(names.length),
     );
     return sealed;
   }
