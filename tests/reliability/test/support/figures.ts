@@ -6,5 +6,6 @@ export function printFigures(test: string, store: string, figures: Record<string
   const parts = Object.entries(figures).map(
     ([name, value]) => `${name}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
   );
-  console.log(`[reliability] ${test} | ${store} | ${parts.join(' ')}`);
+  // Straight to stdout: one line each, without the five lines of decoration Jest adds to console.log.
+  process.stdout.write(`[reliability] ${test} | ${store} | ${parts.join(' ')}\n`);
 }
