@@ -16,6 +16,7 @@ import { bodyParsing } from './http/body-parsing.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { authRoutes } from './routes/auth.js';
 import { preferencesRoutes } from './routes/preferences.js';
+import { signedInSessionsRoutes } from './routes/signed-in-sessions.js';
 import { visitCounterRoutes } from './routes/visit-counter.js';
 import { useFormTokens } from './views/render-page.js';
 import { useTemplates } from './views/templates.js';
@@ -100,6 +101,7 @@ export function createApp(options: AppOptions = {}): CartApp {
   app.use(visitCounterRoutes());
   app.use(preferencesRoutes());
   app.use(authRoutes({ rememberMe, formTokens, limiter }));
+  app.use(signedInSessionsRoutes({ rememberMe }));
 
   app.use(notFound());
   app.use(errorHandler(logger));

@@ -22,6 +22,9 @@ declare const window: { scrollTo(x: number, y: number): void };
 declare function getComputedStyle(element: unknown): { getPropertyValue(name: string): string };
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+/** A phone's browser, for the second device of the signed-in sessions test. */
+const IPHONE_SAFARI =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 const missing = existsSync(CHROMIUM)
   ? undefined
@@ -127,6 +130,55 @@ if (missing) console.log(`Skipping the browser test: ${missing}.`);
 
     await page.goto(`${app.url}/dashboard`);
     expect(new URL(page.url()).pathname).toBe('/login');
+  }, 60_000);
+
+  it('lists where the user is signed in, and signs out the other browser from the dashboard', async () => {
+    const login = async (tab: Page): Promise<void> => {
+      await tab.goto(`${app.url}/login`);
+      await tab.getByLabel('Email').fill('alice@example.com');
+      await tab.getByLabel('Password').fill('tina4-demo');
+      await tab.getByLabel('Remember me for 30 days').check();
+      await Promise.all([tab.waitForURL(/\/dashboard$/), tab.getByRole('button', { name: 'Login' }).click()]);
+    };
+    const laptop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      userAgent: IPHONE_SAFARI,
+    });
+    try {
+      const mine = await laptop.newPage();
+      const other = await phone.newPage();
+      await login(other);
+      await login(mine);
+
+      const sessions = mine.getByTestId('signed-in-session');
+      expect(await sessions.count()).toBe(2);
+      const current = mine.locator('.session-current');
+      expect(await current.locator('.session-device').textContent()).toBe('Chrome on Linux');
+      expect(await current.locator('.session-tag').textContent()).toBe('This device');
+      expect(await mine.locator('.session-item', { hasText: 'Safari on iOS' }).textContent()).toMatch(
+        /Active now/,
+      );
+      await mine.screenshot({ path: `${ARTIFACTS}signed-in-sessions.png`, fullPage: true });
+
+      await Promise.all([
+        mine.waitForURL(/\/dashboard$/),
+        mine.getByRole('button', { name: 'Sign out all other sessions' }).click(),
+      ]);
+      expect((await mine.locator('.alert').textContent())?.trim()).toBe('Signed out of 1 other session');
+      expect(await sessions.count()).toBe(1);
+      expect(await mine.getByText('You are signed in on this device only.').isVisible()).toBe(true);
+
+      // The phone's session and its remember-me cookie no longer log it in.
+      await other.goto(`${app.url}/dashboard`);
+      expect(new URL(other.url()).pathname).toBe('/login');
+      expect((await phone.cookies()).map((cookie) => cookie.name)).not.toContain('remember_token');
+      await mine.reload();
+      expect(new URL(mine.url()).pathname).toBe('/dashboard');
+    } finally {
+      await laptop.close();
+      await phone.close();
+    }
   }, 60_000);
 
   it('switches to the dark theme on the preferences page, linked from the header', async () => {

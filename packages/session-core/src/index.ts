@@ -40,6 +40,7 @@ export { isHttpsRequest } from './http/is-https-request.js';
 export { RequestSession } from './http/request-session.js';
 export type { SessionLogger } from './logger.js';
 export type { PackagedBackend, SessionBackendModule } from './manager/backend-packages.js';
+export type { SessionSchema, SessionSchemaModule } from './manager/backend-schema.js';
 export { createStore } from './manager/create-store.js';
 export { createSessionManager, SessionManager } from './manager/session-manager.js';
 export {
@@ -47,9 +48,11 @@ export {
   type MemoryStoreEntry,
   type MemoryStoreOptions,
 } from './memory-store/memory-store.js';
+export { describeUserAgent } from './session/describe-user-agent.js';
 export type { JsonValue } from './session/json-value.js';
 export { type DeclaredSessionData, Session, type SessionData } from './session/session.js';
 export { generateSessionId, isWellFormedSessionId, sessionKeyOf } from './session/session-id.js';
+export type { UserSession } from './session/user-session.js';
 export { applyChangeSet, composeChangeSets, isEmptyChangeSet, NO_CHANGES } from './store-kit/change-set.js';
 export { withDeadline } from './store-kit/deadline.js';
 export { KeyedMutex } from './store-kit/keyed-mutex.js';
@@ -73,3 +76,24 @@ export type {
   WriteOptions,
 } from './store-kit/session-store.js';
 export { type LockBackend, SharedSessionLocks } from './store-kit/shared-session-locks.js';
+export type {
+  PurgeProgress,
+  PurgeProgressListener,
+  PurgeResult,
+  SessionCounts,
+} from './store-kit/store-maintenance.js';
+export {
+  touchesUserBinding,
+  USER_FIELD,
+  type UserKey,
+  userIdOfField,
+  userKeyChange,
+  userKeyOf,
+  userKeyOfFields,
+} from './store-kit/user-binding.js';
+export {
+  type SessionStoreWithUserSessions,
+  supportsUserSessions,
+  type UserSessionIndex,
+  type UserSessionRecord,
+} from './store-kit/user-sessions.js';

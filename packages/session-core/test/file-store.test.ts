@@ -2,16 +2,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import { watch } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { transformFile } from '@swc/core';
 import { createFileStore } from '../src/file-store/file-store.js';
 import { generateSessionId, sessionKeyOf } from '../src/session/session-id.js';
 import type { SessionStore } from '../src/store-kit/session-store.js';
 import { storeComplianceSuite } from '../src/testing/index.js';
+import { compileForChild } from './support/compile-for-child.js';
 
-const SOURCE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 const scratch = await mkdtemp(join(tmpdir(), 'tina4-file-store-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
@@ -53,6 +51,7 @@ storeComplianceSuite(
     name: 'file',
     createStore: () => createFileStore({ directory: suiteDirectory }),
     lock: true,
+    userSessions: true,
     backdoor: {
       fields: async (key) => (await readRecord(suiteDirectory, key))?.fields,
       ttlMs: async (key) => {
@@ -310,14 +309,17 @@ describe('file store', () => {
       expect(record!.expiresAt - Date.now()).toBeGreaterThan(500_000);
     });
 
-    it('are committed with one temporary file and one rename', async () => {
+    it('are committed with one lock file renamed over the record', async () => {
       const directory = newDirectory();
       const store = open({ directory });
       const key = newKey();
       await store.create(key, { first: '1' }, ttl(60)); // creates the directory to watch
-      const temporaryFiles = new Set<string>();
-      const watcher = watch(directory, (_event, name) => {
-        if (name?.endsWith('.tmp')) temporaryFiles.add(name);
+      // Each commit creates the lock file with the new record, then renames it to the record's name.
+      let renamedIntoPlace = 0;
+      const otherFiles = new Set<string>();
+      const watcher = watch(directory, (event, name) => {
+        if (name === fileOf(key) && event === 'rename') renamedIntoPlace++;
+        else if (name !== fileOf(key) && name !== fileOf(key, '.lock')) otherFiles.add(String(name));
       });
       try {
         await Promise.all(
@@ -326,12 +328,13 @@ describe('file store', () => {
           ),
         );
         const deadline = Date.now() + 2000;
-        while (temporaryFiles.size === 0 && Date.now() < deadline) await sleep(10);
+        while (renamedIntoPlace === 0 && Date.now() < deadline) await sleep(10);
         await sleep(50);
       } finally {
         watcher.close();
       }
-      expect(temporaryFiles.size).toBe(1);
+      expect(renamedIntoPlace).toBe(1);
+      expect(otherFiles).toEqual(new Set());
       expect(Object.keys((await readRecord(directory, key))!.fields)).toHaveLength(21);
     });
 
@@ -423,30 +426,9 @@ describe('file store', () => {
   });
 });
 
-/**
- * Compiles the file store and what it imports to plain JavaScript (the child processes run plain
- * Node, without Jest's TypeScript transform) and writes the child's script next to it.
- */
+/** Compiles the file store for plain Node and writes the child's script next to it. */
 async function prepareChildScript(outDirectory: string): Promise<string> {
-  const pending = [join(SOURCE_ROOT, 'file-store/file-store.ts')];
-  const done = new Set<string>();
-  while (pending.length > 0) {
-    const source = pending.pop()!;
-    if (done.has(source)) continue;
-    done.add(source);
-    const { code } = await transformFile(source, {
-      swcrc: false,
-      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-      module: { type: 'es6' },
-    });
-    const target = join(outDirectory, 'src', relative(SOURCE_ROOT, source)).replace(/\.ts$/, '.js');
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, code);
-    for (const [, specifier] of code.matchAll(/from\s*['"](\.\.?\/[^'"]+)\.js['"]/g)) {
-      pending.push(resolve(dirname(source), `${specifier}.ts`));
-    }
-  }
-  await writeFile(join(outDirectory, 'package.json'), '{ "type": "module" }');
+  await compileForChild('file-store/file-store.ts', outDirectory);
   const script = join(outDirectory, 'child.js');
   await writeFile(script, CHILD_SCRIPT);
   return script;

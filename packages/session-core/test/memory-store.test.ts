@@ -12,6 +12,7 @@ storeComplianceSuite(
     name: 'memory',
     createStore: () => createMemoryStore({ entries }),
     lock: true,
+    userSessions: true,
     backdoor: {
       async fields(key) {
         const entry = entries.get(key);

@@ -5,11 +5,14 @@ import {
   SessionConfigError,
   type SessionFields,
   type SessionKey,
-  type SessionStore,
+  type SessionStoreWithUserSessions,
   SharedSessionLocks,
   type StoredSession,
+  touchesUserBinding,
+  userKeyOfFields,
   type WriteOptions,
 } from '@tina4/session-core';
+import { databaseStoreMaintenance } from './database-maintenance.js';
 import { type DatabaseStoreOptions, DEFAULT_REAP_INTERVAL_MS } from './database-store-options.js';
 import { redactUrl } from './database-url.js';
 import { MAX_POOL_SIZE } from './dialects/dialect-options.js';
@@ -27,6 +30,7 @@ import { affectedRows, retryOnConflict } from './sql-transaction.js';
 import { decodeFields, encodeFields } from './stored-fields.js';
 import { updateInTransaction } from './transactional-update.js';
 import { UpdateCoalescer } from './update-coalescer.js';
+import { listUserSessions } from './user-sessions-query.js';
 
 /**
  * Sessions in a SQL database through Kysely: SQLite, PostgreSQL, MySQL/MariaDB, SQL Server and
@@ -45,7 +49,9 @@ import { UpdateCoalescer } from './update-coalescer.js';
  * @throws {@link SessionConfigError} for a missing or unsupported URL, a bad table name or setting.
  * @throws {@link SessionBackendNotInstalledError} when the engine's driver package is not installed.
  */
-export async function createDatabaseStore(options: DatabaseStoreOptions): Promise<SessionStore> {
+export async function createDatabaseStore(
+  options: DatabaseStoreOptions,
+): Promise<SessionStoreWithUserSessions> {
   const tables = sessionTables(options.table ?? DEFAULT_TABLE);
   const reapIntervalMs = options.reapIntervalMs ?? DEFAULT_REAP_INTERVAL_MS;
   const reapProbability = options.reapProbability ?? 0;
@@ -112,7 +118,9 @@ export async function createDatabaseStore(options: DatabaseStoreOptions): Promis
     ttlSeconds: number,
   ): Promise<boolean> => {
     const statement = jsonMerge;
-    if (statement?.accepts(changes)) {
+    // A merge that changes the user binding takes the transactional path, which sets `user_key`
+    // from the merged fields: the JSON merge leaves the column as it is (a replace sets it).
+    if (statement?.accepts(changes) && (changes.replace || !touchesUserBinding(changes))) {
       const now = Date.now();
       try {
         return await found(await statement.apply(key, changes, now + ttlSeconds * 1000, now), key, now);
@@ -167,7 +175,7 @@ export async function createDatabaseStore(options: DatabaseStoreOptions): Promis
       const now = Date.now();
       const data = encodeFields(fields);
       const created = await retryOnConflict(() =>
-        createSession(statements, key, data, now + ttlSeconds * 1000, now),
+        createSession(statements, key, data, now + ttlSeconds * 1000, now, userKeyOfFields(fields) ?? null),
       );
       reaper.afterWrite();
       return created;
@@ -217,6 +225,14 @@ export async function createDatabaseStore(options: DatabaseStoreOptions): Promis
       await ready();
       return locks.acquire(key, lockOptions);
     },
+
+    async listUserSessions(user) {
+      await ready();
+      return listUserSessions(statements, session, user);
+    },
+
+    // Operators' commands (`tina4-session stats`, `purge`).
+    ...databaseStoreMaintenance(db, engine, tables, ready),
 
     async close(): Promise<void> {
       if (closed) return;

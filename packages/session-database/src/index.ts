@@ -27,6 +27,8 @@ export { detectEngine } from './detect-engine.js';
 export { createKyselyForUrl } from './dialects/create-kysely.js';
 export type { DialectOptions, OpenedDatabase } from './dialects/dialect-options.js';
 export { ENGINE_DRIVERS, type EngineDriverPackage, installCommandFor, loadDriver } from './load-driver.js';
+export { sessionSchemaFromConfig } from './schema-from-config.js';
+export { sessionSchemaStatements } from './session-ddl.js';
 export { DEFAULT_TABLE, type SessionTables, sessionTables } from './session-tables.js';
 
 /**

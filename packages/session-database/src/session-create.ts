@@ -1,4 +1,4 @@
-import type { SessionKey } from '@tina4/session-core';
+import type { SessionKey, UserKey } from '@tina4/session-core';
 import type { SessionStatements } from './session-statements.js';
 import { isUniqueViolation } from './sql-errors.js';
 import { affectedRows } from './sql-transaction.js';
@@ -11,7 +11,7 @@ const MAX_ATTEMPTS = 5;
  * row makes it resolve false, changing nothing.
  *
  * ```sql
- * INSERT INTO t (session_key, data, expires_at) VALUES (?, ?, ?)
+ * INSERT INTO t (session_key, data, expires_at, user_key) VALUES (?, ?, ?, ?)
  * -- on a unique violation:
  * DELETE FROM t WHERE session_key = ? AND expires_at <= ?   -- then INSERT again
  * SELECT data, expires_at FROM t WHERE session_key = ? AND expires_at > ?  -- when nothing was deleted
@@ -23,10 +23,11 @@ export async function createSession(
   data: string,
   expiresAt: number,
   now: number,
+  user: UserKey | null,
 ): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await statements.insert.run({ key, data, expiresAt });
+      await statements.insert.run({ key, data, expiresAt, user });
       return true;
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !isUniqueViolation(error)) throw error;

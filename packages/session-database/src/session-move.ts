@@ -1,4 +1,4 @@
-import type { MoveSession, SessionKey } from '@tina4/session-core';
+import { type MoveSession, type SessionKey, userKeyOfFields } from '@tina4/session-core';
 import type { AnyKysely } from './any-kysely.js';
 import type { DatabaseEngine } from './database-url.js';
 import { inTransaction, isLive, selectForUpdate } from './sql-transaction.js';
@@ -13,7 +13,7 @@ import { decodeFields, encodeFields } from './stored-fields.js';
  *
  * ```sql
  * SELECT data, expires_at FROM t WHERE session_key = :from FOR UPDATE  -- or the engine's row lock
- * INSERT INTO t (session_key, data, expires_at) VALUES (:to, :data, :expires_at)
+ * INSERT INTO t (session_key, data, expires_at, user_key) VALUES (:to, :data, :expires_at, :user)
  * DELETE FROM t WHERE session_key = :from
  * ```
  */
@@ -33,7 +33,12 @@ export function moveInTransaction(
     const fields = transform(decodeFields(row.data, table));
     await trx
       .insertInto(table)
-      .values({ session_key: to, data: encodeFields(fields), expires_at: now + ttlSeconds * 1000 })
+      .values({
+        session_key: to,
+        data: encodeFields(fields),
+        expires_at: now + ttlSeconds * 1000,
+        user_key: userKeyOfFields(fields) ?? null,
+      })
       .execute();
     await trx.deleteFrom(table).where('session_key', '=', from).execute();
     return true;

@@ -6,13 +6,14 @@ import type { SessionTables } from './session-tables.js';
 import { isAlreadyExists } from './sql-errors.js';
 
 /** One CREATE statement, with a catalog lookup for engines that lack `IF NOT EXISTS`. */
-interface SchemaStep {
+export interface SchemaStep {
   readonly create: RawBuilder<unknown>;
   readonly exists?: (db: AnyKysely) => Promise<boolean>;
 }
 
 /**
- * Column types per engine: the key is a SHA-256 hex digest, data a JSON object, expiry epoch ms.
+ * Column types per engine: the key is a SHA-256 hex digest, data a JSON object, expiry epoch ms;
+ * the user key (of a session bound to a user, else null) is a SHA-256 hex digest too.
  * SQL Server gets nvarchar keys because its drivers send strings as nvarchar, and comparing an
  * nvarchar parameter with a varchar column converts the column, which can defeat the index.
  */
@@ -24,7 +25,11 @@ const TYPES: Readonly<Record<DatabaseEngine, { key: string; data: string; epochM
   firebird: { key: 'varchar(64)', data: 'blob sub_type text character set utf8', epochMs: 'bigint' },
 };
 
-function schemaSteps(engine: DatabaseEngine, tables: SessionTables): SchemaStep[] {
+/**
+ * The store's schema, step by step, in `engine`'s dialect: what {@link ensureSessionSchema} runs and
+ * what `sessionSchemaStatements` prints (the DDL is written once, here).
+ */
+export function schemaSteps(engine: DatabaseEngine, tables: SessionTables): SchemaStep[] {
   const types = TYPES[engine];
   const key = sql.raw(types.key);
   const epochMs = sql.raw(types.epochMs);
@@ -32,14 +37,19 @@ function schemaSteps(engine: DatabaseEngine, tables: SessionTables): SchemaStep[
   // MySQL has no CREATE INDEX IF NOT EXISTS, so its index is part of the table; InnoDB is what
   // gives the row locks and transactions the store relies on.
   const mysql = engine === 'mysql';
-  const inlineIndex = mysql ? sql`, index ${sql.id(tables.expiresIndex)} (${sql.ref('expires_at')})` : sql``;
+  const inlineIndex = mysql
+    ? sql`,
+      index ${sql.id(tables.expiresIndex)} (${sql.ref('expires_at')}),
+      ${userIndexDefinition(tables)}`
+    : sql``;
   const tableOptions = sql.raw(mysql ? ' engine=InnoDB default character set utf8mb4' : '');
 
   const sessionTable: SchemaStep = {
     create: sql`create table ${ifNotExists}${sql.table(tables.session)} (
       ${sql.ref('session_key')} ${key} not null primary key,
       ${sql.ref('data')} ${sql.raw(types.data)} not null,
-      ${sql.ref('expires_at')} ${epochMs} not null${inlineIndex}
+      ${sql.ref('expires_at')} ${epochMs} not null,
+      ${userKeyColumn(engine)}${inlineIndex}
     )${tableOptions}`,
     exists: catalogTable(engine, tables.session),
   };
@@ -55,7 +65,50 @@ function schemaSteps(engine: DatabaseEngine, tables: SessionTables): SchemaStep[
     )${tableOptions}`,
     exists: catalogTable(engine, tables.lock),
   };
-  return mysql ? [sessionTable, lockTable] : [sessionTable, expiresIndex, lockTable];
+  return mysql
+    ? [sessionTable, lockTable]
+    : [sessionTable, expiresIndex, userIndexStep(engine, tables), lockTable];
+}
+
+/** The nullable `user_key` column: the user key of the session's binding (`setUser`), null when unbound. */
+function userKeyColumn(engine: DatabaseEngine): RawBuilder<unknown> {
+  // SQL Server's default nullability depends on session settings; Firebird refuses an explicit NULL.
+  return sql`${sql.ref('user_key')} ${sql.raw(TYPES[engine].key)}${sql.raw(engine === 'mssql' ? ' null' : '')}`;
+}
+
+/** MySQL's index on the user key, inside a CREATE or ALTER TABLE (it has no CREATE INDEX IF NOT EXISTS). */
+function userIndexDefinition(tables: SessionTables): RawBuilder<unknown> {
+  return sql`index ${sql.id(tables.userIndex)} (${sql.ref('user_key')})`;
+}
+
+function userIndexStep(engine: DatabaseEngine, tables: SessionTables): SchemaStep {
+  const ifNotExists = sql.raw(engine === 'mssql' || engine === 'firebird' ? '' : 'if not exists ');
+  return {
+    create: sql`create index ${ifNotExists}${sql.id(tables.userIndex)} on ${sql.table(tables.session)} (${sql.ref('user_key')})`,
+    exists: catalogIndex(engine, tables.session, tables.userIndex),
+  };
+}
+
+/**
+ * What a session table created before the user column needs: the `user_key` column and its index,
+ * each skipped when it exists. {@link ensureSessionSchema} runs them on first use.
+ */
+export function userColumnSteps(engine: DatabaseEngine, tables: SessionTables): SchemaStep[] {
+  const table = sql.table(tables.session);
+  const hasColumn = async (db: AnyKysely): Promise<boolean> => {
+    try {
+      // Qualified, so that SQLite cannot read a missing column's quoted name as a string literal.
+      await sql`select ${sql.ref(`${tables.session}.user_key`)} from ${table} where 1 = 0`.execute(db);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const addColumn = sql`alter table ${table} add ${userKeyColumn(engine)}`;
+  if (engine === 'mysql') {
+    return [{ create: sql`${addColumn}, add ${userIndexDefinition(tables)}`, exists: hasColumn }];
+  }
+  return [{ create: addColumn, exists: hasColumn }, userIndexStep(engine, tables)];
 }
 
 function catalogTable(engine: DatabaseEngine, table: string): SchemaStep['exists'] {
@@ -109,8 +162,12 @@ export async function ensureSessionSchema(
   engine: DatabaseEngine,
   tables: SessionTables,
 ): Promise<void> {
+  const sessionTable = await tableExists(db, tables.session);
+  // A session table from before the user column gets it (and its index) first: every statement,
+  // and the steps below, need it.
+  if (sessionTable) await runSteps(db, userColumnSteps(engine, tables), true);
   // Tables made by a migration (or an earlier start) need no DDL at all, nor the right to run it.
-  if ((await tableExists(db, tables.session)) && (await tableExists(db, tables.lock))) return;
+  if (sessionTable && (await tableExists(db, tables.lock))) return;
   const steps = schemaSteps(engine, tables);
   const attempt = (): Promise<void> =>
     TRANSACTIONAL_DDL.has(engine)
@@ -141,7 +198,9 @@ async function runSteps(db: AnyKysely, steps: readonly SchemaStep[], tolerant: b
     try {
       await step.create.execute(db);
     } catch (error) {
-      if (tolerant && isAlreadyExists(error)) continue;
+      // Lost a race to another process: the object is there now.
+      if (tolerant && (isAlreadyExists(error) || (step.exists !== undefined && (await step.exists(db)))))
+        continue;
       throw error;
     }
   }

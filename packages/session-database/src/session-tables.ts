@@ -8,6 +8,8 @@ export interface SessionTables {
   readonly lock: string;
   /** The index on the session table's expiry, which reaping uses. */
   readonly expiresIndex: string;
+  /** The index on the session table's user key, which lists a user's sessions. */
+  readonly userIndex: string;
 }
 
 export const DEFAULT_TABLE = 'tina4_session';
@@ -27,5 +29,5 @@ export function sessionTables(table: string = DEFAULT_TABLE, source?: string): S
         'starting with a letter or underscore, at most 26 characters (default tina4_session).',
     );
   }
-  return { session: table, lock: `${table}_lock`, expiresIndex: `${table}_exp` };
+  return { session: table, lock: `${table}_lock`, expiresIndex: `${table}_exp`, userIndex: `${table}_user` };
 }

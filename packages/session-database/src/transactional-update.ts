@@ -1,4 +1,4 @@
-import { applyChangeSet, type SessionChangeSet, type SessionKey } from '@tina4/session-core';
+import { applyChangeSet, type SessionChangeSet, type SessionKey, userKeyOfFields } from '@tina4/session-core';
 import type { AnyKysely } from './any-kysely.js';
 import type { DatabaseEngine } from './database-url.js';
 import { inTransaction, isLive, selectForUpdate } from './sql-transaction.js';
@@ -12,7 +12,7 @@ import { decodeFields, encodeFields } from './stored-fields.js';
  *
  * ```sql
  * SELECT data, expires_at FROM t WHERE session_key = ? FOR UPDATE  -- or the engine's row lock
- * UPDATE t SET data = ?, expires_at = ? WHERE session_key = ?      -- only when the row is live
+ * UPDATE t SET data = ?, expires_at = ?, user_key = ? WHERE session_key = ?  -- only when the row is live
  * ```
  */
 export function updateInTransaction(
@@ -30,9 +30,15 @@ export function updateInTransaction(
     if (!isLive(row, now)) return false;
     // A replacing update needs no old data (and so also repairs a row whose data is unreadable).
     const current = changes.replace ? undefined : decodeFields(row.data, table);
+    const fields = applyChangeSet(current, changes);
+    // The user key follows the binding the merged fields hold (see user-binding in the core).
     await trx
       .updateTable(table)
-      .set({ data: encodeFields(applyChangeSet(current, changes)), expires_at: now + ttlSeconds * 1000 })
+      .set({
+        data: encodeFields(fields),
+        expires_at: now + ttlSeconds * 1000,
+        user_key: userKeyOfFields(fields) ?? null,
+      })
       .where('session_key', '=', key)
       .execute();
     return true;

@@ -44,7 +44,12 @@ export interface MongoCollectionLike {
     options: MongoOperationOptions,
   ): Promise<{ readonly matchedCount: number }>;
   deleteOne(filter: object, options: MongoOperationOptions): Promise<{ readonly deletedCount: number }>;
-  createIndex(keys: Record<string, 1 | -1>, options: { expireAfterSeconds: number }): Promise<string>;
+  createIndex(
+    keys: Record<string, 1 | -1>,
+    options: { readonly expireAfterSeconds: number } | { readonly sparse: boolean },
+  ): Promise<string>;
+  /** The documents of a user's sessions. */
+  find(filter: object, options: MongoOperationOptions): { toArray(): Promise<object[]> };
 }
 
 /** One session as stored: `_id` is the session key (SHA-256 hex of the id), never the id itself. */
@@ -54,6 +59,8 @@ export interface SessionDocument {
   data: Record<string, string>;
   /** When the session expires: reads ignore it from then on, the TTL index deletes it later. */
   expiresAt: Date;
+  /** The user key of the user the session is bound to (`setUser`); absent when it is bound to nobody. */
+  userKey?: string;
 }
 
 /** A per-session lock, in the `<collection>_locks` collection. */

@@ -6,9 +6,13 @@ import {
   type SessionFields,
   type SessionKey,
   type SessionLockOptions,
-  type SessionStore,
+  type SessionStoreWithUserSessions,
   SharedSessionLocks,
   type StoredSession,
+  type UserKey,
+  type UserSessionRecord,
+  userKeyChange,
+  userKeyOfFields,
   type WriteOptions,
   withDeadline,
 } from '@tina4/session-core';
@@ -18,6 +22,7 @@ import { decodeFields, encodeFieldName, encodeFields } from './field-names.js';
 import { isDuplicateKeyError } from './mongo-errors.js';
 import type { MongoClientLike, MongoDbLike, SessionDocument } from './mongo-like-client.js';
 import { MongoLockBackend } from './mongo-lock.js';
+import { mongoStoreMaintenance } from './mongo-maintenance.js';
 import {
   assertCollectionName,
   assertDatabaseName,
@@ -28,6 +33,7 @@ import {
 } from './mongo-names.js';
 import { takeSession } from './take-session.js';
 import { ttlIndexOnFirstUse } from './ttl-index.js';
+import { userKeyIndexOnFirstUse } from './user-key-index.js';
 
 export interface MongoStoreOptions {
   /** A connected (or not yet connected) `MongoClient` of your app. The store never closes it. */
@@ -75,7 +81,7 @@ export function describeMongoLocation(uri: string | undefined, database: string,
  * `$set`/`$unset` on `data.<field>`: concurrent requests that change different fields of one
  * session all keep their changes.
  */
-export async function createMongoStore(options: MongoStoreOptions): Promise<SessionStore> {
+export async function createMongoStore(options: MongoStoreOptions): Promise<SessionStoreWithUserSessions> {
   const given = (['client', 'db', 'uri'] as const).filter((option) => options[option] !== undefined);
   if (given.length !== 1) {
     throw new SessionConfigError(
@@ -108,16 +114,18 @@ function mongoStoreOn(
   ownsClient: boolean,
   timeoutMs: number,
   options: MongoStoreOptions,
-): SessionStore {
+): SessionStoreWithUserSessions {
   const name = options.name ?? 'mongodb';
   const sessions = db.collection(collectionName);
   const createIndexes = options.createIndexes ?? true;
   const connected = connectOnFirstUse(client);
   const indexed = ttlIndexOnFirstUse(sessions, createIndexes);
-  /** Connected (a store may start while the server is down), and the TTL index is there. */
+  const userIndexed = userKeyIndexOnFirstUse(sessions, createIndexes);
+  /** Connected (a store may start while the server is down), and the TTL and user indexes are there. */
   const ready = async (): Promise<void> => {
     await connected();
     await indexed();
+    await userIndexed();
   };
   /** What every operation tells the server: give up after the store's deadline. */
   const limit = { maxTimeMS: timeoutMs } as const;
@@ -139,8 +147,11 @@ function mongoStoreOn(
   ): Promise<boolean> => {
     const data = encodeFields(fields);
     const expiresAt = expiryIn(ttlMs);
+    // The user key of a bound session, indexed to list the user's sessions (absent when unbound).
+    const userKey = userKeyOfFields(fields);
+    const document = { data, expiresAt, ...(userKey !== undefined && { userKey }) };
     try {
-      await sessions.insertOne({ _id: key, data, expiresAt } satisfies SessionDocument, limit);
+      await sessions.insertOne({ _id: key, ...document } satisfies SessionDocument, limit);
       return true;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
@@ -150,7 +161,7 @@ function mongoStoreOn(
     // come back. A live document matches nothing, and the create is refused.
     const replaced = await sessions.replaceOne(
       { _id: key, expiresAt: { $lte: new Date() } },
-      { data, expiresAt },
+      document,
       limit,
     );
     return replaced.matchedCount === 1;
@@ -194,9 +205,12 @@ function mongoStoreOn(
 
     async update(key: SessionKey, changes: SessionChangeSet, { ttlSeconds }: WriteOptions): Promise<boolean> {
       const expiresAt = expiryIn(ttlSeconds * 1000);
-      const update = changes.replace
-        ? { $set: { data: encodeFields(changes.set), expiresAt } }
-        : mergeUpdate(changes, expiresAt);
+      const update = withUserKey(
+        changes.replace
+          ? { $set: { data: encodeFields(changes.set), expiresAt } }
+          : mergeUpdate(changes, expiresAt),
+        userKeyChange(changes),
+      );
       // Never an upsert: a destroyed, regenerated or expired session stays gone.
       const result = await answer(() => sessions.updateOne(live(key), update, limit));
       return result.matchedCount === 1;
@@ -237,6 +251,25 @@ function mongoStoreOn(
       return sessionLocks().acquire(key, lockOptions);
     },
 
+    async listUserSessions(user: UserKey): Promise<UserSessionRecord[]> {
+      const found = (await answer(() =>
+        sessions.find({ userKey: user, expiresAt: { $gt: new Date() } }, limit).toArray(),
+      )) as SessionDocument[];
+      return found.map((document) => ({
+        key: document._id,
+        fields: decodeFields(document.data),
+        expiresAt: document.expiresAt.getTime(),
+      }));
+    },
+
+    // Operators' commands (`tina4-session stats`, `purge`).
+    ...mongoStoreMaintenance(
+      sessions,
+      () => db.collection(`${collectionName}${LOCKS_SUFFIX}`),
+      answer,
+      limit,
+    ),
+
     async close(): Promise<void> {
       // Closing ends the server sessions first; a server that does not answer must not hang it.
       if (ownsClient) await withDeadline(client!.close(), timeoutMs, `${name} did not close`).catch(() => {});
@@ -248,12 +281,27 @@ function mongoStoreOn(
  * `$set` of the changed fields and the expiry, `$unset` of the deleted ones (left out when there
  * are none: servers before 5.0 reject an empty operator).
  */
-function mergeUpdate(changes: SessionChangeSet, expiresAt: Date): object {
+function mergeUpdate(changes: SessionChangeSet, expiresAt: Date): MongoUpdate {
   const $set: Record<string, unknown> = Object.fromEntries(
     Object.entries(changes.set).map(([field, text]) => [`data.${encodeFieldName(field)}`, text]),
   );
   $set.expiresAt = expiresAt;
   if (changes.delete.length === 0) return { $set };
-  const $unset = Object.fromEntries(changes.delete.map((field) => [`data.${encodeFieldName(field)}`, '']));
+  const $unset = Object.fromEntries(
+    changes.delete.map((field) => [`data.${encodeFieldName(field)}`, '' as const]),
+  );
   return { $set, $unset };
+}
+
+/** The update operators the store sends. */
+interface MongoUpdate {
+  $set: Record<string, unknown>;
+  $unset?: Record<string, ''>;
+}
+
+/** `update`, also setting the session's user key to `user`, or removing it (`null`), or leaving it (`undefined`). */
+function withUserKey(update: MongoUpdate, user: UserKey | null | undefined): MongoUpdate {
+  if (typeof user === 'string') return { ...update, $set: { ...update.$set, userKey: user } };
+  if (user === null) return { ...update, $unset: { ...update.$unset, userKey: '' } };
+  return update;
 }

@@ -1,3 +1,4 @@
+import { onFirstUse } from './first-use.js';
 import type { MongoCollectionLike } from './mongo-like-client.js';
 
 /** MongoDB error codes that a clearer message can explain. */
@@ -14,19 +15,13 @@ const INDEX_KEY_SPECS_CONFLICT = 86;
  */
 export function ttlIndexOnFirstUse(collection: MongoCollectionLike, enabled: boolean): () => Promise<void> {
   if (!enabled) return async () => {};
-  let created: Promise<void> | undefined;
-  const create = async (): Promise<void> => {
+  return onFirstUse(async () => {
     try {
       await collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 });
     } catch (error) {
-      created = undefined;
       throw explain(error, collection.collectionName);
     }
-  };
-  return () => {
-    created ??= create();
-    return created;
-  };
+  });
 }
 
 function explain(error: unknown, collectionName: string): unknown {

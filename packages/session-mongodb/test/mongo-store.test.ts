@@ -72,6 +72,7 @@ if ('skip' in backend) {
       createStore: storeFromEnv,
       backdoor,
       lock: true,
+      userSessions: true,
     },
   );
 

@@ -7,7 +7,7 @@ export interface LuaScript {
   readonly sha: string;
 }
 
-function luaScript(source: string): LuaScript {
+export function luaScript(source: string): LuaScript {
   return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
@@ -97,6 +97,16 @@ if ttl == -2 then return false end
 local fields = redis.call('HGETALL', KEYS[1])
 redis.call('DEL', KEYS[1])
 return { ttl, fields }
+`);
+
+/**
+ * Deletes a session and answers the user it was bound to (the field `__tina4:user`), or false, so
+ * that the store can take it out of that user's index. No deadline: a late delete harms nobody.
+ */
+export const DESTROY_SESSION = luaScript(`
+local user = redis.call('HGET', KEYS[1], ARGV[1])
+redis.call('DEL', KEYS[1])
+return user
 `);
 
 /** Takes a free lock (`SET NX PX`) unless the caller gave up already. ARGV: deadline, token, lease ms. */

@@ -7,15 +7,23 @@ import {
   type SessionKey,
   type SessionLockOptions,
   type SessionStore,
+  type SessionStoreWithUserSessions,
   SharedSessionLocks,
   type StoredSession,
+  USER_FIELD,
+  userIdOfField,
+  userKeyChange,
+  userKeyOf,
+  userKeyOfFields,
   type WriteOptions,
   withDeadline,
 } from '@tina4/session-core';
 import type { RedisLikeClient } from './redis-like-client.js';
 import { RedisLockBackend } from './redis-lock.js';
+import { redisStoreMaintenance } from './redis-maintenance.js';
 import {
   CREATE_SESSION,
+  DESTROY_SESSION,
   type LuaScript,
   PAST_DEADLINE,
   READ_SESSION,
@@ -24,6 +32,7 @@ import {
   TAKE_SESSION,
   UPDATE_SESSION,
 } from './redis-scripts.js';
+import { RedisUserIndex } from './redis-user-index.js';
 
 /** Key prefix when none is configured (`TINA4_SESSION_PREFIX`). */
 export const DEFAULT_KEY_PREFIX = 'tina4:sess:';
@@ -62,7 +71,7 @@ export interface RedisStoreOptions {
  * session is a Lua script, so each is one atomic round trip; a regenerate, whose two keys may live
  * on different Cluster nodes, is two (take the old hash out, create the new one).
  */
-export function createRedisStore(options: RedisStoreOptions): SessionStore {
+export function createRedisStore(options: RedisStoreOptions): SessionStoreWithUserSessions {
   const { client } = options;
   const prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
   const timeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
@@ -80,11 +89,36 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       throw new Error(`${name} received the command after its deadline had passed`);
     return reply;
   };
-  const create = async (key: SessionKey, fields: Readonly<SessionFields>, ttlMs: number): Promise<boolean> =>
-    (await change(CREATE_SESSION, key, [ttlMs, Date.now(), ...pairs(fields)])) === 1;
+  const create = async (
+    key: SessionKey,
+    fields: Readonly<SessionFields>,
+    ttlMs: number,
+  ): Promise<boolean> => {
+    const user = userKeyOfFields(fields);
+    if (user !== undefined) await users.add(user, key);
+    return (await change(CREATE_SESSION, key, [ttlMs, Date.now(), ...pairs(fields)])) === 1;
+  };
   const locks = new SharedSessionLocks(
     new RedisLockBackend(client, (key) => `${hashKey(key)}:lock`, timeoutMs, name),
   );
+
+  const read = async (key: SessionKey, options?: ReadOptions): Promise<StoredSession | undefined> => {
+    const slide = options?.slide ? [options.slide.ttlSeconds * 1000, options.slide.afterMs] : [];
+    const reply = await answer(runScript(client, READ_SESSION, [hashKey(key)], slide));
+    const [ttlMs, flat, slid] = reply as [number, string[]?, number?];
+    if (ttlMs === -2 || !flat) return undefined;
+    // -1: the key lost its expiry outside this store (PERSIST). It is live; reporting it as about
+    // to expire makes the core refresh it, which gives it an expiry again.
+    const expiresAt = Date.now() + (ttlMs === -1 ? PERSISTED_KEY_REMAINING_MS : ttlMs);
+    return { fields: fieldsOf(flat), expiresAt, slid: slid === 1 };
+  };
+  // The sessions of each user (`setUser`), in hashes of their own: see redis-user-index.ts.
+  const users = new RedisUserIndex({
+    client,
+    indexKey: (user) => `${prefix}user:{${user}}`,
+    answer,
+    read: (key) => read(key),
+  });
 
   return {
     name,
@@ -94,16 +128,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       await answer(client.call('PING', []));
     },
 
-    async read(key: SessionKey, options?: ReadOptions): Promise<StoredSession | undefined> {
-      const slide = options?.slide ? [options.slide.ttlSeconds * 1000, options.slide.afterMs] : [];
-      const reply = await answer(runScript(client, READ_SESSION, [hashKey(key)], slide));
-      const [ttlMs, flat, slid] = reply as [number, string[]?, number?];
-      if (ttlMs === -2 || !flat) return undefined;
-      // -1: the key lost its expiry outside this store (PERSIST). It is live; reporting it as about
-      // to expire makes the core refresh it, which gives it an expiry again.
-      const expiresAt = Date.now() + (ttlMs === -1 ? PERSISTED_KEY_REMAINING_MS : ttlMs);
-      return { fields: fieldsOf(flat), expiresAt, slid: slid === 1 };
-    },
+    read,
 
     create(key: SessionKey, fields: Readonly<SessionFields>, { ttlSeconds }: WriteOptions): Promise<boolean> {
       return create(key, fields, ttlSeconds * 1000);
@@ -116,6 +141,8 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
         changes.delete.length,
       ];
       for (const field of changes.delete) args.push(field);
+      const user = userKeyChange(changes);
+      if (typeof user === 'string') await users.add(user, key);
       return (await change(UPDATE_SESSION, key, args.concat(pairs(changes.set)))) === 1;
     },
 
@@ -130,7 +157,11 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       const [remainingMs, flat] = taken;
       const fields = fieldsOf(flat);
       try {
-        if (await create(to, move(fields), ttlSeconds * 1000)) return true;
+        if (await create(to, move(fields), ttlSeconds * 1000)) {
+          const user = userKeyOfFields(fields);
+          if (user !== undefined) await users.remove(user, from);
+          return true;
+        }
         throw new Error(`${name} already holds a session under the regenerated key`);
       } catch (error) {
         // Put the session back where it was, so that a failed regenerate loses nothing.
@@ -145,12 +176,19 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     },
 
     async destroy(key: SessionKey): Promise<void> {
-      await answer(client.del(hashKey(key)));
+      const bound = await answer(runScript(client, DESTROY_SESSION, [hashKey(key)], [USER_FIELD]));
+      const user = userIdOfField(typeof bound === 'string' ? bound : undefined);
+      if (user !== undefined) await users.remove(userKeyOf(user), key);
     },
 
     lock(key: SessionKey, options: SessionLockOptions): Promise<ReleaseSessionLock> {
       return locks.acquire(key, options);
     },
+
+    listUserSessions: (user) => users.listUserSessions(user),
+
+    // Operators' commands (`tina4-session stats`, `purge`).
+    ...redisStoreMaintenance(client, prefix, name, answer),
 
     async close(): Promise<void> {
       if (!options.closeClient) return;

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { resolveSessionConfig, sessionKeyOf } from '@tina4/session-core';
+import {
+  resolveSessionConfig,
+  sessionKeyOf,
+  supportsUserSessions,
+  USER_FIELD,
+  userKeyOf,
+} from '@tina4/session-core';
 import { storeComplianceSuite } from '@tina4/session-core/testing';
 import {
   haveBinaries,
@@ -47,6 +53,7 @@ if (!haveBinaries(REDIS_BINARIES)) {
         ),
       backdoor: redisBackdoor(prefix, { keys: raw, servers: () => raw.nodes('master') }),
       lock: true,
+      userSessions: true,
     },
   );
 
@@ -61,6 +68,27 @@ if (!haveBinaries(REDIS_BINARIES)) {
       // 16384 slots in three ranges: 30 random keys land on more than one master.
       const masters = new Set((slots as number[]).map((slot) => Math.floor(slot / (16384 / 3))));
       expect(masters.size).toBeGreaterThan(1);
+    });
+
+    it("keeps a user's index in the slot of its user key, apart from the sessions it lists", async () => {
+      const user = userKeyOf('cluster-user');
+      const index = `${prefix}user:{${user}}`;
+      expect(await raw.cluster('KEYSLOT', index)).toBe(await raw.cluster('KEYSLOT', `{${user}}`));
+      const store = await createStoreFromConfig(
+        resolveSessionConfig({
+          envFile: false,
+          env: { TINA4_SESSION_BACKEND: 'redis', TINA4_SESSION_CLUSTER: seeds, TINA4_SESSION_PREFIX: prefix },
+        }),
+      );
+      const keys = Array.from({ length: 12 }, (_, i) => sessionKeyOf(`cluster-user-${i}`));
+      const bound = { [USER_FIELD]: JSON.stringify('cluster-user') };
+      for (const key of keys) await store.create(key, bound, { ttlSeconds: 60 });
+      expect(Object.keys(await raw.hgetall(index)).sort()).toEqual([...keys].sort());
+      if (!supportsUserSessions(store)) throw new Error('the Redis store lists users’ sessions');
+      expect((await store.listUserSessions(user)).map((record) => record.key).sort()).toEqual(
+        [...keys].sort(),
+      );
+      await store.close();
     });
   });
 }

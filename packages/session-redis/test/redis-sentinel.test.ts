@@ -51,6 +51,7 @@ if (!haveBinaries(REDIS_BINARIES)) {
         ),
       backdoor: redisBackdoor(prefix, { keys: raw, servers: () => [raw] }),
       lock: true,
+      userSessions: true,
     },
   );
 }

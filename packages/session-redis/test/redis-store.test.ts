@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { resolveSessionConfig, sessionKeyOf } from '@tina4/session-core';
+import { resolveSessionConfig, sessionKeyOf, USER_FIELD, userKeyOf } from '@tina4/session-core';
 import { storeComplianceSuite } from '@tina4/session-core/testing';
 import {
   deleteKeysUnder,
@@ -44,6 +44,7 @@ if ('skip' in backend) {
       createStore: storeFromEnv,
       backdoor: redisBackdoor(prefix, target),
       lock: true,
+      userSessions: true,
     },
   );
 
@@ -118,6 +119,38 @@ if ('skip' in backend) {
       await store.update(key, { replace: false, set: { b: '2' }, delete: [] }, { ttlSeconds: 60 });
       expect((await store.read(key))?.fields).toEqual({ a: '1', b: '2' });
       await store.close();
+    });
+
+    it("keeps a user's sessions in a hash <prefix>user:{<user key>}, emptied by destroy and regenerate", async () => {
+      const store = createRedisStore({ client: raw, prefix });
+      const user = userKeyOf('data-model-user');
+      const index = `${prefix}user:{${user}}`;
+      const [key, moved, other] = [sessionKeyOf('bound-1'), sessionKeyOf('bound-2'), sessionKeyOf('bound-3')];
+      const bound = { [USER_FIELD]: JSON.stringify('data-model-user'), cart: '[1]' };
+      await store.create(key, bound, { ttlSeconds: 60 });
+      await store.create(other, bound, { ttlSeconds: 60 });
+      expect(await raw.type(index)).toBe('hash');
+      expect(Object.keys(await raw.hgetall(index)).sort()).toEqual([key, other].sort());
+      expect(await raw.pttl(index)).toBe(-1);
+      await store.move(key, moved, (fields) => fields, { ttlSeconds: 60 });
+      expect(Object.keys(await raw.hgetall(index)).sort()).toEqual([moved, other].sort());
+      await store.destroy(moved);
+      await store.destroy(other);
+      expect(await raw.exists(index)).toBe(0);
+    });
+
+    it('prunes the entry of an expired session when listing, once it is older than the grace period', async () => {
+      const store = createRedisStore({ client: raw, prefix });
+      const user = userKeyOf('pruned-user');
+      const index = `${prefix}user:{${user}}`;
+      const [expired, fresh, live] = [sessionKeyOf('gone-1'), sessionKeyOf('gone-2'), sessionKeyOf('live')];
+      const bound = { [USER_FIELD]: JSON.stringify('pruned-user') };
+      for (const key of [expired, fresh, live]) await store.create(key, bound, { ttlSeconds: 60 });
+      await raw.del(sessionHashKey(prefix, expired), sessionHashKey(prefix, fresh)); // as if they had expired
+      await raw.hset(index, expired, '1'); // written long ago
+      expect((await store.listUserSessions(user)).map((record) => record.key)).toEqual([live]);
+      // The entry written just now may belong to a binding on its way: it stays for a later listing.
+      expect(Object.keys(await raw.hgetall(index)).sort()).toEqual([fresh, live].sort());
     });
   });
 }

@@ -45,6 +45,7 @@ if (!haveBinaries(VALKEY_BINARIES)) {
         ),
       backdoor: redisBackdoor(prefix, { keys: raw, servers: () => raw.nodes('master') }),
       lock: true,
+      userSessions: true,
     },
   );
 }

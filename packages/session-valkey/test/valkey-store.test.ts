@@ -47,6 +47,7 @@ if ('skip' in backend) {
       createStore: storeFromEnv,
       backdoor: redisBackdoor(prefix, target),
       lock: true,
+      userSessions: true,
     },
   );
 

@@ -14,16 +14,33 @@ export interface CurrentUser {
 /**
  * Logs `user` in on this session. The session id is regenerated first, so that an id planted
  * before login (session fixation) is worthless afterwards. (A password login also replaces the
- * browser's form token: see `routes/auth.ts`.)
+ * browser's form token: see `routes/auth.ts`.) The session is bound to the user, described by
+ * `device` (from the User-Agent), for the dashboard's list of the user's sessions.
  */
-export function logIn(session: Session, user: User, method: CurrentUser['method']): void {
+export function logIn(
+  session: Session,
+  user: User,
+  method: CurrentUser['method'],
+  device: string | undefined,
+): void {
   session.regenerate();
+  session.setUser(user.id).setDevice(device);
   session.set('user_id', user.id);
   session.set('user_name', user.name);
   session.set('role', user.role);
   session.set('logged_in', true);
   session.set('login_time', new Date().toISOString());
   session.set('login_method', method);
+}
+
+/**
+ * The logged-in user of the session, bound to it if it was logged in before sessions were bound
+ * to users (an earlier version of the shop): its sessions can then be listed and ended.
+ */
+export function signedInUser(session: Session): CurrentUser | undefined {
+  const user = currentUser(session);
+  if (user && session.getUser() === undefined) session.setUser(user.id);
+  return user;
 }
 
 /** The logged-in user of the session, or `undefined`. */

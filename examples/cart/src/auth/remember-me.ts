@@ -1,3 +1,4 @@
+import { describeUserAgent } from '@tina4/session-core';
 import type { Request, RequestHandler, Response } from 'express';
 import { jwtVerify, SignJWT } from 'jose';
 import { logIn } from './login-session.js';
@@ -27,6 +28,13 @@ interface Claims {
   readonly tokenId: string;
 }
 
+/** A login a token allows: the user, its family, and whether the token must be replaced now. */
+interface TokenLogin {
+  readonly user: User;
+  readonly family: string;
+  readonly replace: boolean;
+}
+
 /**
  * "Remember me": a signed JWT naming the user and a token id, in a 30-day HttpOnly cookie. The
  * session itself still expires after `TINA4_SESSION_TTL`; when a request arrives without a
@@ -39,6 +47,10 @@ interface Claims {
  * a token whose id is unknown is refused and its cookie deleted. A spent token presented again
  * (after a short leeway for the browser's own parallel requests) means someone copied it: every
  * token descended from that login is revoked, the copy's and the real browser's alike.
+ *
+ * Each token also names the session it logged in (its handle): when the user signs a session out
+ * from another device (the dashboard's "Where you're signed in"), the tokens of that session's
+ * login are revoked with it, or its browser would simply log itself back in.
  */
 export class RememberMe {
   readonly #secret: Uint8Array;
@@ -54,12 +66,13 @@ export class RememberMe {
   }
 
   /**
-   * Sets a new remember-me cookie for `user`: a new family after a password login, the same
-   * family when it replaces a token that was just used.
+   * Sets a new remember-me cookie for `user`, for the session with handle `session` (the one just
+   * logged in): a new family after a password login, the same family when it replaces a token
+   * that was just used.
    */
-  async issue(res: Response, user: User, family?: string): Promise<void> {
+  async issue(res: Response, user: User, session: string | null, family?: string): Promise<void> {
     const expiresAt = Date.now() + LIFETIME_MS;
-    const { id } = this.#store.issue(user.id, expiresAt, family);
+    const { id } = this.#store.issue(user.id, expiresAt, family, session ?? undefined);
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(String(user.id))
@@ -101,6 +114,29 @@ export class RememberMe {
     if (!replaced) this.clear(res);
   }
 
+  /**
+   * Revokes the tokens that logged in the session with handle `handle`, which the user has just
+   * signed out from this request's browser; this browser's own token stays.
+   */
+  async forgetSession(req: Request, userId: number, handle: string): Promise<void> {
+    const own = await this.#familyOf(req);
+    this.#store.revokeFamilies(userId, (family, sessions) => family !== own && sessions.has(handle));
+  }
+
+  /**
+   * Revokes every token of the user but this browser's (its cookie's, or its session's): after
+   * "sign out everywhere else", no other browser can log itself back in, including one whose
+   * session has already expired.
+   */
+  async forgetOtherSessions(req: Request, userId: number): Promise<void> {
+    const own = await this.#familyOf(req);
+    const handle = req.session.handle;
+    this.#store.revokeFamilies(
+      userId,
+      (family, sessions) => family !== own && (handle === null || !sessions.has(handle)),
+    );
+  }
+
   /** Middleware: logs the user back in from the cookie when the session is not logged in. */
   restore(): RequestHandler {
     return async (req, res, next) => {
@@ -110,9 +146,12 @@ export class RememberMe {
         return;
       }
       try {
-        const user = await this.#use(token, res);
-        if (user) logIn(req.session, user, 'remember-me');
-        else this.clear(res);
+        const login = await this.#use(token);
+        if (login) {
+          logIn(req.session, login.user, 'remember-me', describeUserAgent(req.get('user-agent')));
+          // The replacement names the new session (its handle is known once logIn regenerated it).
+          if (login.replace) await this.issue(res, login.user, req.session.handle, login.family);
+        } else this.clear(res);
       } catch (error) {
         next(error);
         return;
@@ -121,8 +160,15 @@ export class RememberMe {
     };
   }
 
-  /** The user a token logs in (its replacement set as the cookie), or `undefined` if it does not. */
-  async #use(token: string, res: Response): Promise<User | undefined> {
+  /** The family of the request's remember-me token, while the server knows it. */
+  async #familyOf(req: Request): Promise<string | undefined> {
+    const token = req.cookies[REMEMBER_COOKIE];
+    const claims = token ? await this.#verify(token) : undefined;
+    return claims && this.#store.familyOf(claims.tokenId);
+  }
+
+  /** The login a token allows (its use recorded), or `undefined` if it allows none. */
+  async #use(token: string): Promise<TokenLogin | undefined> {
     const claims = await this.#verify(token);
     if (!claims) return undefined; // forged, expired, or signed with another secret
     const use = this.#store.use(claims.tokenId);
@@ -136,8 +182,7 @@ export class RememberMe {
     if (use.status === 'unknown' || use.userId !== claims.userId) return undefined;
     const user = findUserById(use.userId);
     if (!user) return undefined;
-    if (use.status === 'valid') await this.issue(res, user, use.family);
-    return user;
+    return { user, family: use.family, replace: use.status === 'valid' };
   }
 
   /** What a token claims, when its signature, issuer, audience and expiry check out. */

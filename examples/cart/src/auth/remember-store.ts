@@ -11,6 +11,11 @@ interface StoredToken {
   readonly expiresAt: number;
   /** Set once the token has been used (and replaced): a second use means it was copied. */
   rotatedAt?: number;
+  /**
+   * The handle of the session the token logged in (see `req.session.handle`): signing that session
+   * out elsewhere (the dashboard's list) revokes the token's family too.
+   */
+  readonly session?: string;
 }
 
 /** The outcome of presenting a token id. */
@@ -59,12 +64,47 @@ export class RememberTokenStore {
     this.#load();
   }
 
-  /** Records a new token for `userId` (in `family`, or a new family) and returns its id. */
-  issue(userId: number, expiresAt: number, family = randomId()): { id: string; family: string } {
+  /**
+   * Records a new token for `userId` (in `family`, or a new family), for the session with handle
+   * `session`, and returns its id.
+   */
+  issue(
+    userId: number,
+    expiresAt: number,
+    family = randomId(),
+    session?: string,
+  ): { id: string; family: string } {
     const id = randomId();
-    this.#tokens.set(hashOf(id), { userId, family, expiresAt });
+    this.#tokens.set(hashOf(id), { userId, family, expiresAt, ...(session !== undefined && { session }) });
     this.#save();
     return { id, family };
+  }
+
+  /** The family of token `id` while the server knows it (issued, not revoked, not expired). */
+  familyOf(id: string): string | undefined {
+    return this.#live(id)?.family;
+  }
+
+  /**
+   * Revokes the families of `userId`'s tokens that `which` picks, given each family and the
+   * handles of the sessions its tokens logged in; returns how many families it revoked.
+   */
+  revokeFamilies(userId: number, which: (family: string, sessions: ReadonlySet<string>) => boolean): number {
+    const families = new Map<string, Set<string>>();
+    const now = Date.now();
+    for (const token of this.#tokens.values()) {
+      if (token.userId !== userId || token.expiresAt <= now) continue;
+      const sessions = families.get(token.family) ?? new Set<string>();
+      families.set(token.family, sessions);
+      if (token.session !== undefined) sessions.add(token.session);
+    }
+    let revoked = 0;
+    for (const [family, sessions] of families) {
+      if (!which(family, sessions)) continue;
+      this.#revokeFamily(family);
+      revoked++;
+    }
+    return revoked;
   }
 
   /**
@@ -130,6 +170,7 @@ export class RememberTokenStore {
             family: token.family,
             expiresAt: token.expiresAt,
             ...(typeof token.rotatedAt === 'number' && { rotatedAt: token.rotatedAt }),
+            ...(typeof token.session === 'string' && { session: token.session }),
           });
         }
       }

@@ -1,13 +1,15 @@
+import { describeUserAgent } from '@tina4/session-core';
 import { type Request, type Response, Router } from 'express';
 import type { FormTokens } from '../auth/csrf.js';
 import type { LoginLimit, LoginLimiter, LoginRefusal } from '../auth/login-limiter.js';
-import { currentUser, logIn } from '../auth/login-session.js';
+import { currentUser, logIn, signedInUser } from '../auth/login-session.js';
 import { REMEMBER_COOKIE, type RememberMe } from '../auth/remember-me.js';
 import { authenticate } from '../auth/users.js';
 import { Cart } from '../cart/cart.js';
 import { wantsHtml } from '../http/negotiate.js';
 import { AFTER_LOGIN, loginPath, safeReturnPath } from '../http/return-to.js';
 import { renderPage } from '../views/render-page.js';
+import { describeSessions } from './signed-in-sessions.js';
 
 export interface AuthDependencies {
   readonly rememberMe: RememberMe;
@@ -62,12 +64,12 @@ export function authRoutes({ rememberMe, formTokens, limiter }: AuthDependencies
       return;
     }
     await limiter.succeeded(req.ip, typedEmail);
-    logIn(req.session, user, 'password');
+    logIn(req.session, user, 'password', describeUserAgent(req.get('user-agent')));
     // A token from before the login is worthless after it; so is the browser's old remember-me token.
     formTokens.rotate(req, res);
     const remembered = remember === '1' || remember === 'on' || remember === true;
     await rememberMe.revoke(req, res, { replaced: remembered });
-    if (remembered) await rememberMe.issue(res, user);
+    if (remembered) await rememberMe.issue(res, user, req.session.handle);
     const destination = next ?? AFTER_LOGIN;
     if (!html) {
       res.json({
@@ -82,13 +84,16 @@ export function authRoutes({ rememberMe, formTokens, limiter }: AuthDependencies
     res.redirect(303, destination);
   });
 
-  router.get('/dashboard', (req, res) => {
-    const user = currentUser(req.session);
+  router.get('/dashboard', async (req, res) => {
+    const user = signedInUser(req.session);
     if (!user) {
       res.redirect('/login');
       return;
     }
+    const sessions = describeSessions(await req.session.userSessions());
     renderPage(req, res, 'dashboard.html', {
+      sessions,
+      other_sessions: sessions.filter((session) => !session.current).length,
       user_name: user.name,
       role: user.role,
       login_time: user.loginTime,

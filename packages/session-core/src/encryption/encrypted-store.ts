@@ -8,6 +8,14 @@ import type {
   StoredSession,
   WriteOptions,
 } from '../store-kit/session-store.js';
+import { supportsUserSessions } from '../store-kit/user-sessions.js';
+import {
+  indexedUserKeys,
+  openUserSessions,
+  withClearUser,
+  withClearUserChange,
+  withoutClearUser,
+} from './clear-user-field.js';
 import { deriveFieldKey } from './field-cipher.js';
 import { RecordSealer } from './sealed-record.js';
 
@@ -29,7 +37,9 @@ export function encryptStore(
   logger: SessionLogger,
 ): SessionStore {
   if (secrets.length === 0) throw new TypeError('encryptStore needs at least one secret.');
-  const sealer = new RecordSealer(secrets.map(deriveFieldKey));
+  const keys = secrets.map(deriveFieldKey);
+  const writer = keys[0]!;
+  const sealer = new RecordSealer(keys);
   const expiryOf = (options: WriteOptions) => Date.now() + options.ttlSeconds * 1000;
   const reported = new Set<string>();
 
@@ -51,7 +61,7 @@ export function encryptStore(
     async read(key): Promise<StoredSession | undefined> {
       const record = await store.read(key);
       if (!record) return undefined;
-      const opened = sealer.open(key, record.fields);
+      const opened = sealer.open(key, withoutClearUser(record.fields));
       if (!opened) {
         reportUnreadable(key);
         return undefined;
@@ -60,10 +70,18 @@ export function encryptStore(
       return expiresAt > Date.now() ? { fields: opened.fields, expiresAt } : undefined;
     },
     create(key: SessionKey, fields: Readonly<SessionFields>, options: WriteOptions): Promise<boolean> {
-      return store.create(key, sealer.seal(key, fields, expiryOf(options)), options);
+      return store.create(
+        key,
+        withClearUser(writer, fields, sealer.seal(key, fields, expiryOf(options))),
+        options,
+      );
     },
     update(key: SessionKey, changes: SessionChangeSet, options: WriteOptions): Promise<boolean> {
-      return store.update(key, sealer.sealChanges(key, changes, expiryOf(options)), options);
+      return store.update(
+        key,
+        withClearUserChange(writer, changes, sealer.sealChanges(key, changes, expiryOf(options))),
+        options,
+      );
     },
     move(from: SessionKey, to: SessionKey, move: MoveSession, options: WriteOptions): Promise<boolean> {
       // Names and values are bound to their session key: the record is opened and sealed for the new one.
@@ -71,12 +89,13 @@ export function encryptStore(
         from,
         to,
         (sealed) => {
-          const opened = sealer.open(from, sealed);
+          const opened = sealer.open(from, withoutClearUser(sealed));
           if (!opened) {
             reportUnreadable(from);
             throw new Error('the session could not be decrypted with any TINA4_SESSION_SECRET');
           }
-          return sealer.seal(to, move(opened.fields), expiryOf(options));
+          const fields = move(opened.fields);
+          return withClearUser(writer, fields, sealer.seal(to, fields, expiryOf(options)));
         },
         options,
       );
@@ -85,6 +104,21 @@ export function encryptStore(
       store.update(key, sealer.sealChanges(key, NO_CHANGES, expiryOf(options)), options),
     destroy: (key) => store.destroy(key),
     ...(store.lock && { lock: store.lock.bind(store) }),
+    // A user's sessions: found by the clear copy of the binding (one per secret), opened like any read.
+    ...(supportsUserSessions(store) && {
+      listUserSessions: async (user: string) =>
+        openUserSessions(
+          await Promise.all(indexedUserKeys(keys, user).map((indexed) => store.listUserSessions(indexed))),
+          (key, sealed) => {
+            const opened = sealer.open(key, sealed);
+            if (!opened) reportUnreadable(key);
+            return opened && { key, ...opened };
+          },
+        ),
+    }),
+    // Counting and purging read expiries only, which the store keeps in clear.
+    ...(store.count && { count: store.count.bind(store) }),
+    ...(store.purgeExpired && { purgeExpired: store.purgeExpired.bind(store) }),
     close: () => store.close(),
   };
 }

@@ -10,23 +10,26 @@ import type {
   SessionFields,
   SessionKey,
   SessionLockOptions,
-  SessionStore,
   StoredSession,
   WriteOptions,
 } from '../store-kit/session-store.js';
 import { SharedSessionLocks } from '../store-kit/shared-session-locks.js';
+import type { SessionStoreWithUserSessions } from '../store-kit/user-sessions.js';
+import { commitSessionFile } from './commit-session-file.js';
+import { fileStoreMaintenance } from './file-maintenance.js';
 import { SESSION_LOCK_SUFFIX, SESSION_SUFFIX, sessionFilePath, WRITE_LOCK_SUFFIX } from './file-names.js';
-import { applyFileOperations, type FileOperation, type FileOperationResult } from './file-operations.js';
-import { removeFileSync } from './file-system.js';
-import { SessionLockFiles, WriteLocks } from './process-locks.js';
+import type { FileOperation, FileOperationResult } from './file-operations.js';
+import { SessionLockFiles, WriteLocks, waitForWriteLock } from './process-locks.js';
 import { startReaper } from './reaper.js';
+import { RecentReads } from './recent-reads.js';
 import {
+  parseSessionRecord,
   readSessionFile,
-  readSessionFileSync,
+  readSessionTextSync,
   type SessionRecord,
   type StoredRecord,
-  writeSessionFileSync,
 } from './session-file.js';
+import { FileUserIndex } from './user-index.js';
 import { WriteBatcher } from './write-batcher.js';
 
 export interface FileStoreOptions {
@@ -53,7 +56,7 @@ export interface FileStoreOptions {
  * disk, not a network filesystem, where each call could block the process and whose exclusive
  * create may not be atomic (old NFS). Use a server-backed store across machines.
  */
-export function createFileStore(options: FileStoreOptions): SessionStore {
+export function createFileStore(options: FileStoreOptions): SessionStoreWithUserSessions {
   if (typeof options.directory !== 'string' || options.directory.trim() === '') {
     throw new SessionConfigError(
       'createFileStore needs a directory, e.g. { directory: "./sessions" } (TINA4_SESSION_PATH).',
@@ -78,27 +81,49 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
     );
   };
 
-  /** The stored record, with a corrupt file reported. */
-  const readStored = (path: string): StoredRecord => {
-    const stored = readSessionFileSync(path);
+  /** The record in a session file's text (undefined: no file), with a corrupt file reported. */
+  const parseStored = (path: string, text: string | undefined): StoredRecord => {
+    const stored = text === undefined ? undefined : parseSessionRecord(text);
     if (stored === 'corrupt') reportCorrupt(path);
     return stored;
   };
+  /** The stored record, with a corrupt file reported. */
+  const readStored = (path: string): StoredRecord => parseStored(path, readSessionTextSync(path));
+  // What reads saw, for the writes that follow them (see RecentReads).
+  const recentReads = new RecentReads();
+
+  // The sessions of each user (`setUser`), kept by the commits below: see user-index.ts.
+  const userIndex = new FileUserIndex({
+    directory,
+    lock: (key) => writeLocks.take(pathOf(key, WRITE_LOCK_SUFFIX)),
+    read: (key) => readStored(pathOf(key, SESSION_SUFFIX)),
+  });
 
   // Every change of a session file (create, update, touch, take, destroy, the reaper's removal)
   // goes through the batcher: changes of one key that queue up are applied together, in order,
   // under one lock.
   const batcher = new WriteBatcher<FileOperation, FileOperationResult>({
-    lock: (key) => writeLocks.take(pathOf(key, WRITE_LOCK_SUFFIX)),
     commit(key, operations) {
-      const path = pathOf(key, SESSION_SUFFIX);
-      const { outcome, results } = applyFileOperations(readStored(path), operations, Date.now());
-      if (outcome.action === 'none') return results;
-      if (outcome.action === 'replace') writeSessionFileSync(path, outcome.record);
-      else removeFileSync(path);
-      reportedCorrupt.delete(path);
-      return results;
+      const recordPath = pathOf(key, SESSION_SUFFIX);
+      return commitSessionFile(
+        {
+          recordPath,
+          lockPath: pathOf(key, WRITE_LOCK_SUFFIX),
+          remembered: recentReads.take(key),
+          parse: (text) => parseStored(recordPath, text),
+          beforeChange(stored, outcome) {
+            const afterWrite = userIndex.beforeCommit(key, stored, outcome);
+            return () => {
+              afterWrite();
+              reportedCorrupt.delete(recordPath);
+            };
+          },
+          warn: (message) => logger.warn(message),
+        },
+        operations,
+      );
     },
+    waitForLock: (key, since) => waitForWriteLock(pathOf(key, WRITE_LOCK_SUFFIX), since),
   });
   /** Submits a change of `key`; a key that is not a SHA-256 hex digest is refused before it queues. */
   const change = async (key: SessionKey, operation: FileOperation): Promise<FileOperationResult> => {
@@ -132,10 +157,14 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
     },
 
     async read(key: SessionKey): Promise<StoredSession | undefined> {
-      const stored = readStored(pathOf(key, SESSION_SUFFIX));
-      return stored && stored !== 'corrupt' && stored.expiresAt > Date.now()
-        ? { fields: stored.fields, expiresAt: stored.expiresAt }
-        : undefined;
+      const path = pathOf(key, SESSION_SUFFIX);
+      const text = readSessionTextSync(path);
+      if (text === undefined) return undefined;
+      const stored = parseStored(path, text);
+      if (stored === 'corrupt' || stored === undefined || stored.expiresAt <= Date.now()) return undefined;
+      // A write of this session usually follows within the request: it starts from this text.
+      recentReads.remember(key, text);
+      return { fields: stored.fields, expiresAt: stored.expiresAt };
     },
 
     async create(
@@ -187,6 +216,11 @@ export function createFileStore(options: FileStoreOptions): SessionStore {
       pathOf(key, SESSION_LOCK_SUFFIX);
       return sessionLocks.acquire(key, options);
     },
+
+    // Operators' commands (`tina4-session stats`, `purge`); a purge reaps as the reaper does.
+    ...fileStoreMaintenance(directory, (key) => batcher.submit(key, { kind: 'reap' })),
+
+    listUserSessions: (user) => userIndex.listUserSessions(user),
 
     close: () => reaper.stop(),
   };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pollForLock } from '../store-kit/poll-lock.js';
 import { errorCode, removeFileSync } from './file-system.js';
@@ -60,6 +60,63 @@ export function tryTakeLockFile(path: string, token: string, leaseMs: number): b
     if (!removeLockIfStale(path)) return false;
   }
   return false;
+}
+
+/**
+ * Takes the lock file at `path` by creating it with `content`, in one call: true when created, false
+ * when it exists (someone holds the lock). The file store's writes put the new record in it and
+ * then rename it over the record, which releases the lock in the same step (see
+ * `commit-session-file.ts`); other holders follow {@link acquireLockFile}'s protocol, and a waiter
+ * that finds no lease in the file counts the lock as live until its modification time is
+ * `UNREADABLE_LEASE_MS` old. Creates the directory when it is missing.
+ */
+export function createLockFileWith(path: string, content: string): boolean {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // 'wx': exclusive (O_CREAT|O_EXCL); 0o600: the content is a session. The explicit encoding
+      // takes Node's one-call native path for strings.
+      writeFileSync(path, content, { encoding: 'utf8', flag: 'wx', mode: 0o600 });
+      return true;
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'EEXIST') return false;
+      if (code === 'ENOENT' && attempt === 0) {
+        // No directory: the first change ever, or someone removed it. Once, then errors are errors.
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        continue;
+      }
+      if (code === undefined || !FAILED_BEFORE_CREATING.has(code)) removeIfPartlyWritten(path, content);
+      throw error;
+    }
+  }
+}
+
+/** Errors of `open` itself: the file was not created, so there is nothing of ours to clean up. */
+const FAILED_BEFORE_CREATING = new Set([
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'EMFILE',
+  'ENFILE',
+  'ENAMETOOLONG',
+  'ENOTDIR',
+  'EISDIR',
+  'ELOOP',
+  'ENOENT',
+]);
+
+/**
+ * After a create that failed with an error the write can give (a full disk: the file was created,
+ * then nothing fitted in it): removes the file when it holds the start of `content` (nothing, or
+ * part of it), so that the next write finds the lock free rather than waiting for it to go stale.
+ * The file cannot be a lock another process held before: the create would then have failed with
+ * EEXIST. (Only a create of the same name by another process in the instant between a failed
+ * `open` and this look could be mistaken for ours, which needs the disk to be out of inodes.)
+ */
+function removeIfPartlyWritten(path: string, content: string): void {
+  bestEffort(() => {
+    if (content.startsWith(readFileSync(path, 'utf8'))) removeFileSync(path);
+  });
 }
 
 /** Removes the lock file at `path` if `token` still holds it (a holder past its lease must not free its successor's lock). */

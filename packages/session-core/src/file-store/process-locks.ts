@@ -1,8 +1,15 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionLockTimeoutError } from '../errors.js';
 import type { SessionLogger } from '../logger.js';
 import type { SessionKey } from '../store-kit/session-store.js';
 import type { LockBackend } from '../store-kit/shared-session-locks.js';
-import { acquireLockFile, type ReleaseLockFile, releaseLockFile, tryTakeLockFile } from './lock-file.js';
+import {
+  acquireLockFile,
+  type ReleaseLockFile,
+  releaseLockFile,
+  removeLockIfStale,
+  tryTakeLockFile,
+} from './lock-file.js';
 
 /**
  * A write holds its lock for well under a millisecond (one synchronous read, write and rename); a
@@ -13,9 +20,26 @@ const WRITE_LEASE_MS = 10_000;
 const WRITE_LOCK_WAIT_MS = 15_000;
 
 /**
- * The `<key>.lock` files that make read-modify-write of a session file safe across processes. This
- * process's own changes of a key are queued (and batched) by the store's WriteBatcher before they
- * get here, so they never poll the lock file against each other.
+ * Between two attempts of a write at the lock file at `lockPath`, which another process holds: a
+ * lock whose holder died (its lease ran out) is removed and the write tries again at once;
+ * otherwise it waits a short, jittered pause that grows while the lock stays taken (a write holds
+ * it for microseconds, so most waits end at the first retry). Rejects once the write has waited
+ * since `since` (epoch ms) for longer than `WRITE_LOCK_WAIT_MS`.
+ */
+export async function waitForWriteLock(lockPath: string, since: number): Promise<void> {
+  if (removeLockIfStale(lockPath)) return;
+  const waited = Date.now() - since;
+  if (waited >= WRITE_LOCK_WAIT_MS)
+    throw writeLockTimeout(lockPath, new SessionLockTimeoutError(WRITE_LOCK_WAIT_MS));
+  const pauseMs = Math.min(50, 2 + waited / 4) * (0.5 + Math.random());
+  await sleep(Math.min(pauseMs, WRITE_LOCK_WAIT_MS - waited));
+}
+
+/**
+ * The `<key>.lock` files that make read-modify-write of a session file safe across processes, held
+ * with a lease and a token (see `acquireLockFile`) by code that needs a session file to stay as it
+ * is for a while. The store's writes take the same lock file in one step with the new record in it
+ * (see `commit-session-file.ts`): the two exclude each other.
  */
 export class WriteLocks {
   /** Lock files of this process that could not be removed (the disk failed mid-write), by path. */
@@ -77,10 +101,14 @@ export class SessionLockFiles implements LockBackend {
 function writeLockFailure(lockPath: string): (error: unknown) => never {
   return (error) => {
     if (!(error instanceof SessionLockTimeoutError)) throw error;
-    throw new Error(
-      `Timed out after ${WRITE_LOCK_WAIT_MS} ms waiting for the write lock ${lockPath}: other processes keep ` +
-        `taking it. (A lock left by a process that died is taken over after ${WRITE_LEASE_MS} ms.)`,
-      { cause: error },
-    );
+    throw writeLockTimeout(lockPath, error);
   };
+}
+
+function writeLockTimeout(lockPath: string, cause: SessionLockTimeoutError): Error {
+  return new Error(
+    `Timed out after ${WRITE_LOCK_WAIT_MS} ms waiting for the write lock ${lockPath}: other processes keep ` +
+      `taking it. (A lock left by a process that died is taken over after ${WRITE_LEASE_MS} ms.)`,
+    { cause },
+  );
 }

@@ -2,6 +2,7 @@ import type { SessionManager } from '../manager/session-manager.js';
 import { Session, type SessionHost } from '../session/session.js';
 import { sessionKeyOf } from '../session/session-id.js';
 import { type PendingCommit, SessionState } from '../session/session-state.js';
+import type { UserSession } from '../session/user-session.js';
 import { applyChangeSet } from '../store-kit/change-set.js';
 import type { ReleaseSessionLock, SessionKey, StoredSession } from '../store-kit/session-store.js';
 
@@ -33,7 +34,6 @@ export class RequestSession implements SessionHost {
     this.#manager = manager;
     this.#state = state;
     this.session = new Session(state, this);
-    state.onLateChange = () => this.#warnLateChange();
   }
 
   /**
@@ -51,12 +51,28 @@ export class RequestSession implements SessionHost {
     state.https = https;
     const request = new RequestSession(manager, state);
     const ids = manager.sessionIdsFrom(cookies);
-    return ids.length === 0 ? request : request.#loadFirst(ids).then(() => request);
+    if (ids.length === 0) return request;
+    return ids.length === 1 && !(manager.config.lock && manager.store.lock)
+      ? request.#loadOne(ids[0]!)
+      : request.#loadFirst(ids);
   }
 
   /** Called once, before the session's first change (adapters hook the response only then). */
   set onFirstChange(hook: (() => void) | undefined) {
     this.#state.onFirstChange = hook;
+  }
+
+  /**
+   * Whether the response must be hooked from the start: the request holds the session's lock, or
+   * its session has store work due (a sliding refresh) or a cookie owed already (a store that slid
+   * the expiry in its read). Otherwise nothing is owed unless the handler changes the session, and
+   * an adapter can wait for {@link onFirstChange}: most requests only read their session, or never
+   * touch it, and then cost no hook at all.
+   */
+  get needsResponseHook(): boolean {
+    return (
+      this.#releaseLock !== undefined || this.#state.hasPendingWork() || this.#state.owedCookie() !== 'none'
+    );
   }
 
   /** Whether {@link finish} has store work to do (changes, a destroy, a sliding refresh). */
@@ -98,13 +114,20 @@ export class RequestSession implements SessionHost {
    */
   close(): void {
     this.#state.closed = true;
+    // Set only now: a request whose response is still to come needs no listener (one closure less).
+    this.#state.onLateChange ??= () => this.#warnLateChange();
   }
 
   /** Writes the changes so far. Concurrent calls of one request run in turn. */
   save(): Promise<void> {
-    const flush = (): Promise<void> => this.#flush();
     // The first commit of a request (nearly always the only one) starts at once; later ones queue.
-    const next = this.#commitTail ? this.#commitTail.then(flush, flush) : flush();
+    const tail = this.#commitTail;
+    const next = tail
+      ? tail.then(
+          () => this.#flush(),
+          () => this.#flush(),
+        )
+      : this.#flush();
     this.#commitTail = next;
     return next;
   }
@@ -136,6 +159,23 @@ export class RequestSession implements SessionHost {
     await this.release();
   }
 
+  async userSessions(userId: string): Promise<UserSession[]> {
+    const key = await this.#savedKey();
+    return key === undefined ? [] : this.#manager.users.list(userId, key);
+  }
+
+  async revokeUserSessions(userId: string, which: (session: UserSession) => boolean): Promise<number> {
+    const key = await this.#savedKey();
+    // A session that another request ended meanwhile ends nothing more.
+    return key === undefined ? 0 : this.#manager.users.revoke(userId, which, key);
+  }
+
+  /** Saves the changes so far (a pending regenerate included), then gives the key the session is stored under. */
+  async #savedKey(): Promise<string | undefined> {
+    await this.save();
+    return this.#state.stored ? this.#state.key : undefined;
+  }
+
   /** Lets the next request of the session in (with `TINA4_SESSION_LOCK`). Safe to call twice. */
   async release(): Promise<void> {
     const release = this.#releaseLock;
@@ -152,19 +192,34 @@ export class RequestSession implements SessionHost {
     }
   }
 
-  async #loadFirst(ids: readonly string[]): Promise<void> {
+  async #loadFirst(ids: readonly string[]): Promise<this> {
     for (const id of ids) {
       await this.#load(id);
-      if (this.#state.id !== undefined) return;
+      if (this.#state.id !== undefined) break;
     }
+    return this;
+  }
+
+  /**
+   * {@link #load} of one id without `TINA4_SESSION_LOCK` (nearly every request that has a session):
+   * the read and one `then`, without the async functions of the general path, whose awaits cost
+   * each request a few microtasks.
+   */
+  #loadOne(id: string): Promise<this> {
+    const key = sessionKeyOf(id);
+    return this.#read(key).then((record) => {
+      if (this.#isLive(key, record)) this.#adopt(id, key, record);
+      return this;
+    });
   }
 
   async #load(id: string): Promise<void> {
     const key = sessionKeyOf(id);
     const { config, store, health } = this.#manager;
-    let record = await this.#readLive(key);
+    let record = await this.#read(key);
+    if (!this.#isLive(key, record)) return;
     // An unknown or forged id costs that one read: nothing is locked or written for it.
-    if (record && config.lock && store.lock) {
+    if (config.lock && store.lock) {
       const lock = store.lock.bind(store);
       const leaseMs = this.#manager.lockLeaseMs;
       this.#releaseLock = await health.run(
@@ -175,14 +230,22 @@ export class RequestSession implements SessionHost {
       this.#warnAtLeaseEnd(leaseMs);
       try {
         // As it is now, after whatever the requests before this one wrote.
-        record = await this.#readLive(key);
+        record = await this.#read(key);
       } catch (error) {
         await this.release();
         throw error;
       }
-      if (!record) await this.release();
+      if (!this.#isLive(key, record)) {
+        await this.release();
+        return;
+      }
     }
-    if (!record) return;
+    this.#adopt(id, key, record);
+  }
+
+  /** Takes the stored record as the request's session, and works out whether its expiry is due a refresh. */
+  #adopt(id: string, key: SessionKey, record: StoredSession): void {
+    const { config } = this.#manager;
     this.#state.adopt(id, key, record.fields, record.slid === true);
     const ownTtl = this.#state.ownTtlSeconds;
     const refreshedAt = record.expiresAt - (ownTtl ?? config.ttlSeconds) * 1000;
@@ -193,14 +256,17 @@ export class RequestSession implements SessionHost {
       slidToTheWrongTtl || (!record.slid && Date.now() - refreshedAt >= this.#manager.touchIntervalMs);
   }
 
-  /** The live, readable record of `key` (sliding its expiry where the store can), or undefined. */
-  async #readLive(key: SessionKey): Promise<StoredSession | undefined> {
-    const { store, health, config, touchIntervalMs } = this.#manager;
-    const slide = { ttlSeconds: config.ttlSeconds, afterMs: touchIntervalMs };
-    const record = await health.run('read a session', () => store.read(key, { slide }));
-    return record && record.expiresAt > Date.now() && this.#manager.isReadable(key, record.fields)
-      ? record
-      : undefined;
+  /** The record of `key`, sliding its expiry where the store can. */
+  #read(key: SessionKey): Promise<StoredSession | undefined> {
+    const { store, health } = this.#manager;
+    return health.run('read a session', () => store.read(key, this.#manager.readOptions));
+  }
+
+  /** Whether `record` is live and readable (an expired or unreadable one counts as missing). */
+  #isLive(key: SessionKey, record: StoredSession | undefined): record is StoredSession {
+    return (
+      record !== undefined && record.expiresAt > Date.now() && this.#manager.isReadable(key, record.fields)
+    );
   }
 
   async #flush(): Promise<void> {

@@ -52,7 +52,16 @@ async function createPlainStore(config: SessionConfig): Promise<SessionStore> {
   }
 }
 
-async function importBackend(backend: PackagedBackend, config: SessionConfig): Promise<SessionBackendModule> {
+/**
+ * The package of a packaged backend, imported from the core's location or else the app's (see
+ * below); also used by the `tina4-session` command for what a package exports beside its store.
+ *
+ * @throws {@link SessionBackendNotInstalledError} with the install command when it is not installed.
+ */
+export async function importBackend(
+  backend: PackagedBackend,
+  config: SessionConfig,
+): Promise<SessionBackendModule> {
   const { packageName, installCommand } = BACKEND_PACKAGES[backend];
   try {
     return (await import(packageName)) as SessionBackendModule;

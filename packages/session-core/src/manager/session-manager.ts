@@ -1,9 +1,11 @@
 import { resolveSessionConfig, type SessionConfig, type SessionOptions } from '../config/session-config.js';
 import { SessionCookieWriter } from '../cookies/session-cookie.js';
 import { isWellFormedSessionId } from '../session/session-id.js';
-import type { SessionFields, SessionStore } from '../store-kit/session-store.js';
+import type { UserSession } from '../session/user-session.js';
+import type { ReadOptions, SessionFields, SessionStore } from '../store-kit/session-store.js';
 import { createStore } from './create-store.js';
 import { StoreHealth } from './store-health.js';
+import { UserSessions } from './user-sessions.js';
 
 /** A lock outlives a crashed holder by at most this long. */
 const MIN_LOCK_LEASE_MS = 30_000;
@@ -29,18 +31,50 @@ export class SessionManager {
   readonly cookies: SessionCookieWriter;
   /** Touch a record's expiry at most this often; the cookie is re-sent with each touch. */
   readonly touchIntervalMs: number;
+  /** What every read passes the store (the same object each time: one allocation less per request). */
+  readonly readOptions: ReadOptions;
   /** How long a session lock lives if its holder never releases it. */
   readonly lockLeaseMs: number;
   /** Keys of unreadable records already reported, so each is logged once. */
   readonly #unreadable = new Set<string>();
+  /** @internal Users' sessions, for requests (`req.session.userSessions()`); apps use {@link listUser} and {@link revokeUser}. */
+  readonly users: UserSessions;
 
   constructor(config: SessionConfig, store: SessionStore) {
     this.config = config;
     this.store = store;
     this.health = new StoreHealth(store.name, config.logger, config.storeTimeoutMs, store.location);
     this.touchIntervalMs = Math.min(60_000, (config.ttlSeconds * 1000) / 10);
+    this.readOptions = Object.freeze({
+      slide: Object.freeze({ ttlSeconds: config.ttlSeconds, afterMs: this.touchIntervalMs }),
+    });
     this.lockLeaseMs = Math.max(MIN_LOCK_LEASE_MS, config.lockWaitMs * 2);
     this.cookies = new SessionCookieWriter(config);
+    this.users = new UserSessions(store, this.health, config.ttlSeconds);
+  }
+
+  /**
+   * The live sessions of the user with this id (see `session.setUser`), most recently used first,
+   * without a request: for an admin page or a job. `current` is false in every one.
+   *
+   * @throws {@link SessionConfigError} when the store cannot list a user's sessions.
+   * @throws {@link SessionStoreUnavailableError} when the store fails or does not answer in time.
+   */
+  listUser(userId: string | number): Promise<UserSession[]> {
+    return this.users.list(String(userId));
+  }
+
+  /**
+   * Ends every session of the user with this id, without a request: after a password reset, from a
+   * job or the command line. Each session's record is destroyed, so a request of it still in
+   * flight changes nothing and its cookie no longer resolves. Resolves how many sessions ended.
+   *
+   * @throws {@link SessionConfigError} when the store cannot list a user's sessions.
+   * @throws {@link SessionStoreUnavailableError} when the store fails or does not answer in time
+   *   (the sessions ended before the failure stay ended; calling it again ends the rest).
+   */
+  revokeUser(userId: string | number): Promise<number> {
+    return this.users.revoke(String(userId), () => true);
   }
 
   /**

@@ -7,10 +7,13 @@ import type {
   SessionFields,
   SessionKey,
   SessionLockOptions,
-  SessionStore,
   StoredSession,
   WriteOptions,
 } from '../store-kit/session-store.js';
+import type { UserKey } from '../store-kit/user-binding.js';
+import type { SessionStoreWithUserSessions, UserSessionRecord } from '../store-kit/user-sessions.js';
+import { countMemorySessions, purgeMemorySessions } from './memory-maintenance.js';
+import { userIndexOf } from './memory-user-index.js';
 
 export interface MemoryStoreOptions {
   /** Most sessions kept; the least recently used one goes first when full (default 10 000). */
@@ -36,15 +39,18 @@ export interface MemoryStoreEntry {
  * (Redis, Valkey, MongoDB, SQL) in production. Every operation is synchronous underneath, so each
  * is atomic by itself.
  */
-export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStore {
+export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStoreWithUserSessions {
   const maxSessions = options.maxSessions ?? 10_000;
   // A Map iterates in insertion order; re-inserting on use makes its first key the least recently used.
   const entries = options.entries ?? new Map<SessionKey, MemoryStoreEntry>();
   const mutex = new KeyedMutex();
+  // The sessions of each user (`setUser`), for the user-sessions capability.
+  const users = userIndexOf(entries);
 
   const sweep = (): void => {
     const now = Date.now();
     for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key);
+    users.prune(entries);
   };
   const sweeper = setInterval(sweep, options.sweepIntervalMs ?? 60_000);
   sweeper.unref();
@@ -60,6 +66,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
   };
   const put = (key: SessionKey, fields: SessionFields, ttlSeconds: number): void => {
     entries.set(key, { fields, expiresAt: Date.now() + ttlSeconds * 1000 });
+    users.record(key, fields);
     while (entries.size > maxSessions) entries.delete(entries.keys().next().value as SessionKey);
   };
 
@@ -116,6 +123,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     lock(key: SessionKey, { waitMs, leaseMs }: SessionLockOptions): Promise<ReleaseSessionLock> {
       return mutex.acquire(key, waitMs, leaseMs);
     },
+
+    async listUserSessions(user: UserKey): Promise<UserSessionRecord[]> {
+      return users.list(user, entries);
+    },
+
+    count: async () => countMemorySessions(entries),
+    purgeExpired: async (onProgress) => purgeMemorySessions(entries, onProgress),
 
     async close(): Promise<void> {
       clearInterval(sweeper);

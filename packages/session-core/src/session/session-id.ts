@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** 32 random bytes: 256 bits from the operating system's CSPRNG. */
 const ID_BYTES = 32;
@@ -24,5 +24,6 @@ export function isWellFormedSessionId(value: unknown): value is string {
  * id itself, so a leaked database, dump or `MONITOR` output does not hand out live sessions.
  */
 export function sessionKeyOf(sessionId: string): string {
-  return createHash('sha256').update(sessionId).digest('hex');
+  // The one-shot hash: no Hash object per request (a third of the cost of createHash's).
+  return hash('sha256', sessionId, 'hex');
 }

@@ -1,7 +1,9 @@
 import { SessionTooLargeError } from '../errors.js';
+import { USER_FIELD, userIdOfField } from '../store-kit/user-binding.js';
 import { assertJsonSerialisable, type JsonValue } from './json-value.js';
 import { generateSessionId, sessionKeyOf } from './session-id.js';
 import { type SessionState, TTL_FIELD } from './session-state.js';
+import { DEVICE_FIELD, SINCE_FIELD, sessionHandleOf, type UserSession } from './user-session.js';
 
 /** Stored flash values share the record with data, under this reserved prefix. */
 const FLASH_PREFIX = '__flash:';
@@ -9,6 +11,10 @@ const FLASH_PREFIX = '__flash:';
 const OWN_PREFIX = '__tina4:';
 /** Browsers cap a cookie's lifetime at 400 days: a longer session could not keep its cookie. */
 const MAX_TTL_SECONDS = 400 * 24 * 3600;
+/** Longest user id `setUser` takes: ids are keys, not documents. */
+const MAX_USER_ID_LENGTH = 256;
+/** Longest device description `setDevice` keeps (longer ones are cut). */
+const MAX_DEVICE_LENGTH = 100;
 
 /** Whether a stored field is data (not a flash value, nor the library's own). */
 const isData = (field: string): boolean => !field.startsWith(FLASH_PREFIX) && !field.startsWith(OWN_PREFIX);
@@ -50,6 +56,10 @@ export interface SessionHost {
   cookieHeader(): string;
   /** Saves, then lets the next request of the session in (`TINA4_SESSION_LOCK`). */
   unlock(): Promise<void>;
+  /** Saves, then lists the live sessions bound to `userId`, this one marked `current`. */
+  userSessions(userId: string): Promise<UserSession[]>;
+  /** Saves, then ends the sessions of `userId` that `which` picks, never this one; resolves how many ended. */
+  revokeUserSessions(userId: string, which: (session: UserSession) => boolean): Promise<number>;
 }
 
 /**
@@ -177,6 +187,91 @@ export class Session<Data extends object = DeclaredSessionData> {
     return this.#state.ownTtlSeconds ?? this.#host.ttlSeconds;
   }
 
+  /**
+   * Binds the session to a user, by the user's id: call it at login, after `regenerate()`. The
+   * user's sessions can then be listed and ended, from any of them ({@link userSessions},
+   * {@link revokeOtherSessions}) or without a request (`SessionManager.listUser`, `revokeUser`).
+   * `regenerate()` keeps the binding; `destroy()`, `clear()` and `setUser(null)` end it. Numbers
+   * are kept as their text (`42` and `'42'` are one user).
+   */
+  setUser(userId: string | number | null): this {
+    if (userId === null) {
+      this.#state.deleteField(USER_FIELD);
+      this.#state.deleteField(SINCE_FIELD);
+      return this;
+    }
+    const id = typeof userId === 'number' && Number.isFinite(userId) ? String(userId) : userId;
+    if (typeof id !== 'string' || id === '' || id.length > MAX_USER_ID_LENGTH || LONE_SURROGATE.test(id)) {
+      throw new TypeError(
+        `setUser(${JSON.stringify(userId) ?? String(userId)}): give the user's id, a non-empty string or a number ` +
+          `of at most ${MAX_USER_ID_LENGTH} characters.`,
+      );
+    }
+    if (this.getUser() === id) return this;
+    this.#write('user', USER_FIELD, id);
+    this.#write('user', SINCE_FIELD, Date.now());
+    return this;
+  }
+
+  /** The id of the user the session is bound to ({@link setUser}), or undefined. */
+  getUser(): string | undefined {
+    return userIdOfField(this.#state.fields.get(USER_FIELD));
+  }
+
+  /**
+   * Describes the device for the user's list of sessions ("Firefox on Linux"); `describeUserAgent`
+   * makes one from the `User-Agent` header. Whitespace is collapsed and the text cut at 100
+   * characters; null or an empty text removes it. Setting the same text again writes nothing.
+   */
+  setDevice(description: string | null | undefined): this {
+    const text = typeof description === 'string' ? description.replace(/\s+/g, ' ').trim() : '';
+    const kept = [...text].slice(0, MAX_DEVICE_LENGTH).join('');
+    if (kept === '') {
+      this.#state.deleteField(DEVICE_FIELD);
+      return this;
+    }
+    if (this.#state.fields.get(DEVICE_FIELD) !== JSON.stringify(kept))
+      this.#write('device', DEVICE_FIELD, kept);
+    return this;
+  }
+
+  /**
+   * The live sessions of the user this session is bound to, most recently used first, this one
+   * marked `current`. Saves this session's changes first, so that it is listed as it stands. Throws
+   * a `TypeError` when the session is bound to nobody ({@link setUser}), and a `SessionConfigError`
+   * when the store cannot list a user's sessions.
+   */
+  async userSessions(): Promise<UserSession[]> {
+    return this.#host.userSessions(this.#boundUser('userSessions'));
+  }
+
+  /**
+   * Ends one of the user's sessions, named by its `handle` (from {@link userSessions}); resolves
+   * whether a live session of this user had it. The current session's handle ends this session, as
+   * {@link destroy} does. An ended session stays ended, even with a request of it in flight.
+   */
+  async revokeSession(handle: string): Promise<boolean> {
+    const user = this.#boundUser('revokeSession');
+    const key = this.#state.stored ? this.#state.key : undefined;
+    if (key !== undefined && handle === sessionHandleOf(key)) {
+      this.destroy();
+      return true;
+    }
+    return (await this.#host.revokeUserSessions(user, (session) => session.handle === handle)) > 0;
+  }
+
+  /** Ends every session of the user but this one ("sign out everywhere else"); resolves how many ended. */
+  async revokeOtherSessions(): Promise<number> {
+    return this.#host.revokeUserSessions(this.#boundUser('revokeOtherSessions'), () => true);
+  }
+
+  /** Ends every session of the user, this one too (as {@link destroy} does); resolves how many ended. */
+  async revokeAllSessions(): Promise<number> {
+    const others = await this.revokeOtherSessions();
+    this.destroy();
+    return others + 1;
+  }
+
   /** Sets a flash value: kept until it is read once, across requests (e.g. before a redirect). */
   flash(key: string, value: Exclude<JsonValue, null>): void;
   /** Reads a flash value and removes it; `undefined` when there is none. `flash(key, null)` reads too, as in Tina4. */
@@ -221,6 +316,16 @@ export class Session<Data extends object = DeclaredSessionData> {
   }
 
   /**
+   * This session's handle, as {@link userSessions} lists it (after a `regenerate()`, the handle the
+   * new id will be listed under), or `null` without an id: for linking records of the app's own (a
+   * remember-me token, an audit line) to a session that may later be revoked. Reveals nothing of the id.
+   */
+  get handle(): string | null {
+    const key = this.#state.key;
+    return key === undefined ? null : sessionHandleOf(key);
+  }
+
+  /**
    * The `Set-Cookie` header value for this session as it stands now: after `destroy()`, the
    * expiring cookie; otherwise the session cookie (a session without an id gets one, as with
    * {@link getSessionId}).
@@ -250,6 +355,16 @@ export class Session<Data extends object = DeclaredSessionData> {
     }
     this.#ensureId();
     this.#state.setField(field, text);
+  }
+
+  #boundUser(method: string): string {
+    const user = this.getUser();
+    if (user === undefined) {
+      throw new TypeError(
+        `${method}(): this session is bound to no user. Call req.session.setUser(id) at login first.`,
+      );
+    }
+    return user;
   }
 
   #ensureId(): void {

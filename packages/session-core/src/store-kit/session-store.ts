@@ -12,6 +12,8 @@
  * loaded it earlier still sends: a logout cannot be undone by a slow request of the same browser.
  */
 
+import type { PurgeProgressListener, PurgeResult, SessionCounts } from './store-maintenance.js';
+
 /** SHA-256 hex of a session id. */
 export type SessionKey = string;
 
@@ -130,6 +132,18 @@ export interface SessionStore {
    * backend is shared. Rejects with a `SessionLockTimeoutError` after `waitMs`.
    */
   lock?(key: SessionKey, options: SessionLockOptions): Promise<ReleaseSessionLock>;
+
+  /**
+   * Optional, for operators (`tina4-session stats`): the sessions stored, live and (where the store
+   * can tell) expired but not yet removed. Reads every record's expiry: not for the request path.
+   */
+  count?(): Promise<SessionCounts>;
+
+  /**
+   * Optional, for operators (`tina4-session purge`): removes every expired session now, with the
+   * same care as the store's own cleanup (a session written meanwhile stays), reporting progress.
+   */
+  purgeExpired?(onProgress?: PurgeProgressListener): Promise<PurgeResult>;
 
   /** Releases connections, timers and files. The store is unusable afterwards. */
   close(): Promise<void>;

@@ -15,6 +15,11 @@ export class RequestHarness {
   /** What the core logged (outages the tests cause on purpose, for one): kept, not printed. */
   readonly logged: string[] = [];
 
+  /** The manager the requests share, for what an app does without a request (`listUser`, `revokeUser`). */
+  get manager(): SessionManager {
+    return this.#manager;
+  }
+
   constructor(store: SessionStore, options: { lock?: boolean } = {}) {
     const logger = {
       warn: (line: string) => this.logged.push(line),

@@ -36,6 +36,11 @@ export interface StoreSuiteOptions {
   backdoor: StoreBackdoor;
   /** The store implements `lock()` (`TINA4_SESSION_LOCK`): the lock's tests run too. */
   lock?: boolean;
+  /**
+   * The store has the user-sessions capability (`listUserSessions`): the tests of a user's sessions
+   * run too (listed as skipped, with the reason printed, otherwise). Checked against the store.
+   */
+  userSessions?: boolean;
   /** Wait in ms that expiry tests allow past the TTL for the backend to expire a record (default 1500). */
   expiryGraceMs?: number;
   /**

@@ -9,6 +9,7 @@ import { describeOverlappingRequests } from './overlap.js';
 import { describePrivacy } from './privacy.js';
 import { describeRoundTrip } from './round-trip.js';
 import type { StoreSuiteOptions, TestRunner } from './suite-options.js';
+import { describeUserSessions } from './user-sessions.js';
 import { describeWrites } from './writes.js';
 
 /**
@@ -25,6 +26,7 @@ import { describeWrites } from './writes.js';
  *   createStore: () => createMyStore({ client }),
  *   backdoor: { fields, ttlMs, dump },
  *   lock: true,
+ *   userSessions: true,
  * });
  * ```
  */
@@ -74,5 +76,6 @@ export function storeComplianceSuite(runner: TestRunner, options: StoreSuiteOpti
     describeOverlappingRequests(context);
     if (options.lock) describeLocking(context);
     describePrivacy(context);
+    describeUserSessions(context);
   });
 }

@@ -1,3 +1,4 @@
+import { userKeyOfFields } from '@tina4/session-core';
 import { sql } from 'kysely';
 import type { AnyKysely } from '../any-kysely.js';
 import { driverError } from '../sql-errors.js';
@@ -34,7 +35,13 @@ export function createMysqlJsonMerge(db: AnyKysely, table: string): JsonMergeUpd
     accepts: (changes) => isSmallPatch(changes) && hasPortableFieldNames(changes),
     async apply(key, changes, expiresAt, now) {
       const result = changes.replace
-        ? await replace.run({ key, data: JSON.stringify(changes.set), expiresAt, now })
+        ? await replace.run({
+            key,
+            data: JSON.stringify(changes.set),
+            expiresAt,
+            now,
+            user: userKeyOfFields(changes.set) ?? null,
+          })
         : await merge.run({ key, patch: mergePatchOf(changes), expiresAt, now });
       return affectedRows(result);
     },

@@ -1,3 +1,4 @@
+import { userKeyOfFields } from '@tina4/session-core';
 import { sql } from 'kysely';
 import type { AnyKysely } from '../any-kysely.js';
 import { driverError } from '../sql-errors.js';
@@ -35,7 +36,7 @@ export function createPostgresJsonMerge(db: AnyKysely, table: string): JsonMerge
       const set = JSON.stringify(changes.set);
       // pg sends the array as a text[] literal, quoting every name.
       const result = changes.replace
-        ? await replace.run({ key, data: set, expiresAt, now })
+        ? await replace.run({ key, data: set, expiresAt, now, user: userKeyOfFields(changes.set) ?? null })
         : await merge.run({ key, deleted: changes.delete, set, expiresAt, now });
       return affectedRows(result);
     },

@@ -1,3 +1,4 @@
+import { userKeyOfFields } from '@tina4/session-core';
 import { sql } from 'kysely';
 import type { AnyKysely } from '../any-kysely.js';
 import { driverError } from '../sql-errors.js';
@@ -30,7 +31,13 @@ export function createSqliteJsonMerge(db: AnyKysely, table: string): JsonMergeUp
     accepts: isSmallPatch,
     async apply(key, changes, expiresAt, now) {
       const result = changes.replace
-        ? await replace.run({ key, data: JSON.stringify(changes.set), expiresAt, now })
+        ? await replace.run({
+            key,
+            data: JSON.stringify(changes.set),
+            expiresAt,
+            now,
+            user: userKeyOfFields(changes.set) ?? null,
+          })
         : await merge.run({ key, patch: mergePatchOf(changes), expiresAt, now });
       return affectedRows(result);
     },

@@ -23,7 +23,19 @@ export function prepareUpdate<P extends string>(
   );
 }
 
-/** The update of a replacing change set (a cleared session): the new data as it is, on every engine. */
-export function prepareReplace(db: AnyKysely, table: string): PreparedQuery<'data' | UpdateParam, unknown> {
-  return prepareUpdate<'data'>(db, table, (param) => param('data'));
+/**
+ * The update of a replacing change set (a cleared session): the new data as it is, on every engine,
+ * and the user key of the binding it holds (`user`, null for none), since nothing else is kept.
+ */
+export function prepareReplace(
+  db: AnyKysely,
+  table: string,
+): PreparedQuery<'data' | 'user' | UpdateParam, unknown> {
+  return prepareQuery<'data' | 'user' | UpdateParam>(
+    db,
+    (param) => sql`update ${sql.table(table)}
+      set ${sql.ref('data')} = ${param('data')}, ${sql.ref('expires_at')} = ${param('expiresAt')},
+        ${sql.ref('user_key')} = ${param('user')}
+      where ${sql.ref('session_key')} = ${param('key')} and ${sql.ref('expires_at')} > ${param('now')}`,
+  );
 }

@@ -14,6 +14,7 @@ import { createDatabaseStore } from '../../src/database-store.js';
 import type { DatabaseStoreOptions } from '../../src/database-store-options.js';
 import { describeSqlMoves } from './describe-sql-moves.js';
 import { describeSqlTimeouts } from './describe-sql-timeouts.js';
+import { describeSqlUserSessions } from './describe-sql-user-sessions.js';
 import { describeSqlWrites } from './describe-sql-writes.js';
 import { LONG, type SqlTestContext } from './sql-test-context.js';
 
@@ -52,12 +53,19 @@ export function describeSqlStore(name: string, url: string): void {
 
     storeComplianceSuite(
       { describe, it, beforeAll, afterAll },
-      { name: `database (${name})`, createStore: () => open(), backdoor: context.backdoor, lock: true },
+      {
+        name: `database (${name})`,
+        createStore: () => open(),
+        backdoor: context.backdoor,
+        lock: true,
+        userSessions: true,
+      },
     );
 
     describeSqlWrites(context);
     describeSqlMoves(context);
     describeSqlTimeouts(context);
+    describeSqlUserSessions(context);
 
     describe('tables', () => {
       it('three stores created at once on a fresh table all work (idempotent creation)', async () => {

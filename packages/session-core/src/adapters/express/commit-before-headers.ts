@@ -1,7 +1,7 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { sessionHttpError } from '../../http/error-response.js';
 import type { RequestSession } from '../../http/request-session.js';
-import type { PassOnError } from './error-handling.js';
+import { appHandlesErrors } from './error-handling.js';
 import { appendSetCookie } from './response-cookies.js';
 
 /** What a response needs to commit its session; kept on the response under a symbol. */
@@ -11,7 +11,9 @@ interface Binding {
   readonly write: ServerResponse['write'];
   readonly end: ServerResponse['end'];
   readonly flushHeaders: ServerResponse['flushHeaders'];
-  readonly passOn: PassOnError | undefined;
+  /** The request and its `next`: a failed commit goes to the app's error pages, if it has any. */
+  readonly req: IncomingMessage | undefined;
+  readonly next: ((error?: unknown) => unknown) | undefined;
   ending: boolean;
   /** Send the headers now even though the commit has not run (a body starts streaming). */
   flushing: boolean;
@@ -41,12 +43,14 @@ type BoundResponse = ServerResponse & { [BINDING]: Binding };
 export function commitBeforeHeaders(
   res: ServerResponse,
   request: RequestSession,
-  passOn?: PassOnError,
+  req?: IncomingMessage,
+  next?: (error?: unknown) => unknown,
 ): void {
   const bound = res as BoundResponse;
   bound[BINDING] = {
     request,
-    passOn,
+    req,
+    next,
     writeHead: res.writeHead,
     write: res.write,
     end: res.end,
@@ -136,18 +140,23 @@ function endAfterCommit(this: BoundResponse, ...args: unknown[]): ServerResponse
       try {
         end.apply(this, args);
       } finally {
-        void request.release();
+        releaseLock(request);
       }
     },
     (error: unknown) => {
       try {
         failCommit(this, binding, error);
       } finally {
-        void request.release();
+        releaseLock(request);
       }
     },
   );
   return this;
+}
+
+/** Lets the session's next request in, if this one holds the lock (most hold none: no promise then). */
+function releaseLock(request: RequestSession): void {
+  if (request.holdsLock) void request.release();
 }
 
 function releaseOnClose(this: BoundResponse): void {
@@ -177,13 +186,14 @@ function failCommit(res: ServerResponse, binding: Binding, error: unknown): void
   binding.request.takeSetCookie(); // the session was not saved: no cookie for it
   for (const name of res.getHeaderNames()) res.removeHeader(name);
   const httpError = sessionHttpError(error);
-  if (httpError && binding.passOn) {
+  if (httpError && binding.req && binding.next && appHandlesErrors(binding.req)) {
     // The app's error page replaces the handler's response: the response is the app's again.
     res.writeHead = binding.writeHead;
     res.write = binding.write;
     res.end = binding.end;
     res.flushHeaders = binding.flushHeaders;
-    if (binding.passOn(httpError)) return;
+    binding.next(httpError);
+    return;
   }
   const response = httpError?.toResponse() ?? {
     status: 500,

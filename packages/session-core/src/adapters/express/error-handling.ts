@@ -1,11 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type SessionHttpError, sessionHttpError } from '../../http/error-response.js';
+import { sessionHttpError } from '../../http/error-response.js';
 
 /** The parts of an Express app's router that say whether the app handles errors itself. */
 interface ExpressLike {
-  readonly router?: { readonly stack?: readonly { readonly handle?: { readonly length: number } }[] };
+  readonly router?: { readonly stack?: readonly Layer[] };
   readonly _router?: ExpressLike['router'];
 }
+type Layer = { readonly handle?: { readonly length: number } };
+
+/**
+ * The answer per router stack, with the stack's length when it was given: middleware is added at
+ * start-up, so the walk over the stack happens once per app, and again only if the stack grew.
+ */
+const handlesErrors = new WeakMap<readonly Layer[], { readonly layers: number; readonly answer: boolean }>();
 
 /**
  * Whether the request's Express app has error-handling middleware of its own (`app.use((err, req,
@@ -15,11 +22,16 @@ export function appHandlesErrors(req: IncomingMessage): boolean {
   const app = (req as IncomingMessage & { app?: ExpressLike }).app;
   // Express 5 keeps the router at `app.router`, Express 4 at `app._router`.
   const stack = (app?.router ?? app?._router)?.stack;
-  return stack?.some((layer) => layer.handle?.length === 4) ?? false;
+  if (!stack) return false;
+  const known = handlesErrors.get(stack);
+  if (known?.layers === stack.length) return known.answer;
+  const answer = stack.some((layer) => layer.handle?.length === 4);
+  handlesErrors.set(stack, { layers: stack.length, answer });
+  return answer;
 }
 
 /**
- * A session failure for an app of its own error pages goes to `next(err)` (a {@link SessionHttpError}:
+ * A session failure for an app of its own error pages goes to `next(err)` (a `SessionHttpError`:
  * status 503 or 500, `Retry-After`, a stable `code`); without one, the library's JSON answers it. An
  * error that is not the library's goes to `next` as it is.
  */
@@ -41,6 +53,3 @@ export function failRequest(
   const response = httpError.toResponse();
   res.writeHead(response.status, response.headers).end(response.body);
 }
-
-/** Hands a commit's failure to the app's error handling when it has one; false otherwise. */
-export type PassOnError = (error: SessionHttpError) => boolean;

@@ -8,7 +8,7 @@ import { RequestSession } from '../../http/request-session.js';
 import type { SessionManager } from '../../manager/session-manager.js';
 import type { Session } from '../../session/session.js';
 import { commitBeforeHeaders } from './commit-before-headers.js';
-import { appHandlesErrors, failRequest } from './error-handling.js';
+import { failRequest } from './error-handling.js';
 import { type CookieClearer, type CookieSetter, ensureCookieMethods } from './response-cookies.js';
 
 export type { CookieOptions } from '../../cookies/cookie-options.js';
@@ -69,61 +69,73 @@ export interface SessionMiddleware {
 export function sessions(options?: SessionOptions): SessionMiddleware {
   const handle = createManagerHandle(options);
 
-  const middleware = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    next: (error?: unknown) => unknown,
-  ): unknown => {
-    const request = req as IncomingMessage & { session?: Session; cookies?: Record<string, string> };
+  // No closure is made per request on the way to the handler: the request's parts are passed along.
+  const middleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction): unknown => {
+    const request = req as SessionRequestSlots;
     if (request.session !== undefined) return next();
-    const cookies = request.cookies ?? parseCookies(req.headers.cookie);
-    request.cookies = cookies;
+    request.cookies ??= parseCookies(req.headers.cookie);
     ensureCookieMethods(res);
-
-    const fail = (error: unknown): void => failRequest(req, res, next, error);
-    // A commit that fails after the handler ran goes to the app's error pages too, if it has any.
-    const passOn = (error: unknown): boolean => {
-      if (!appHandlesErrors(req)) return false;
-      next(error);
-      return true;
-    };
-    const attach = (session: RequestSession, lazily: boolean): unknown => {
-      request.session = session.session;
-      // Most requests without a session never touch it: hook the response only if this one does.
-      if (lazily) {
-        session.onFirstChange = () => {
-          if (res.writableEnded) session.close();
-          else commitBeforeHeaders(res, session, passOn);
-        };
-      } else commitBeforeHeaders(res, session, passOn);
-      return next();
-    };
-    const start = (manager: SessionManager): unknown => {
-      const begun = RequestSession.begin(
-        manager,
-        req.headers.cookie,
-        requestIsHttps(req, manager.config.trustProxy),
-      );
-      if (begun instanceof RequestSession) return attach(begun, true);
-      // `next` runs outside the promise's error path: a handler that throws runs once, and its
-      // error rejects the promise returned to the caller.
-      return begun
-        .then((session) => ({ session }), fail)
-        .then((begin) => begin && attach(begin.session, false));
-    };
-
-    // Without a usable session cookie there is nothing to read: serve the request in this tick.
     const manager = handle.current;
-    return manager ? start(manager) : handle.whenReady.then(start, fail);
+    if (manager !== undefined) return startSession(manager, req, res, next);
+    return handle.whenReady.then(
+      (ready) => startSession(ready, req, res, next),
+      (error: unknown) => failRequest(req, res, next, error),
+    );
   };
 
   return Object.assign(middleware, { ready: handle.ready, close: handle.close });
 }
 
-function requestIsHttps(req: IncomingMessage, trustProxy: boolean): boolean {
+type NextFunction = (error?: unknown) => unknown;
+type SessionRequestSlots = IncomingMessage & { session?: Session; cookies?: Record<string, string> };
+
+/**
+ * Without a usable session cookie there is nothing to read: the request is served in this tick.
+ * Otherwise `next` runs once the store has answered, outside the read's error path: a handler that
+ * throws runs once, and its error rejects the promise returned to the caller.
+ */
+function startSession(
+  manager: SessionManager,
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: NextFunction,
+): unknown {
+  const begun = RequestSession.begin(manager, req.headers.cookie, requestIsHttps(req, manager));
+  if (begun instanceof RequestSession) return attach(begun, req, res, next);
+  return begun.then(
+    (session) => attach(session, req, res, next),
+    (error: unknown) => failRequest(req, res, next, error),
+  );
+}
+
+function attach(
+  session: RequestSession,
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: NextFunction,
+): unknown {
+  (req as SessionRequestSlots).session = session.session;
+  if (session.needsResponseHook) commitBeforeHeaders(res, session, req, next);
+  // Most requests only read their session, or never touch it: hook the response only if this one changes it.
+  else session.onFirstChange = () => hookLate(session, req, res, next);
+  return next();
+}
+
+/** The session's first change: the response must now commit it, unless it has gone out already. */
+function hookLate(
+  session: RequestSession,
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: NextFunction,
+): void {
+  if (res.writableEnded) session.close();
+  else commitBeforeHeaders(res, session, req, next);
+}
+
+function requestIsHttps(req: IncomingMessage, manager: SessionManager): boolean {
   return isHttpsRequest(
     (req.socket as TLSSocket).encrypted === true,
     req.headers['x-forwarded-proto'],
-    trustProxy,
+    manager.config.trustProxy,
   );
 }

@@ -26,6 +26,11 @@ declare module 'fastify' {
 const REQUEST_SESSION = Symbol('tina4.session.request');
 type WithRequestSession = FastifyRequest & { [REQUEST_SESSION]?: RequestSession };
 
+function attach(request: FastifyRequest, session: RequestSession): void {
+  (request as WithRequestSession)[REQUEST_SESSION] = session;
+  request.session = session.session;
+}
+
 /**
  * Fastify plugin: `request.session` (the Tina4 API) and `request.cookies`. Register it at the root
  * (it is not encapsulated):
@@ -48,32 +53,34 @@ export async function sessions(fastify: FastifyInstance, options: SessionOptions
   const manager = await handle.ready;
 
   fastify.decorateRequest('session', null as unknown as Session);
+  // Declared, so that requests are built with the slot: a property added to each request later
+  // would change the request objects' shape.
+  fastify.decorateRequest(REQUEST_SESSION, undefined);
+  const { trustProxy } = manager.config;
 
-  // Callback-style hooks: a request without a usable session cookie, or a response with nothing to
-  // commit, passes through without a promise.
+  // Callback-style hooks, and no closure per request on the way: a request without a usable session
+  // cookie, or a response with nothing to commit, passes through without a promise.
   fastify.addHook(
     'onRequest',
     (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
       // Not a decorator: @fastify/cookie decorates `cookies` itself, and may be registered after us.
       request.cookies ??= parseCookies(request.headers.cookie);
       const encrypted = (request.raw.socket as TLSSocket | undefined)?.encrypted === true;
-      const https = isHttpsRequest(
-        encrypted,
-        request.headers['x-forwarded-proto'],
-        manager.config.trustProxy,
-      );
-      const attach = (session: RequestSession): void => {
-        (request as WithRequestSession)[REQUEST_SESSION] = session;
-        request.session = session.session;
-        done();
-      };
+      const https = isHttpsRequest(encrypted, request.headers['x-forwarded-proto'], trustProxy);
       const begun = RequestSession.begin(manager, request.headers.cookie, https);
       if (begun instanceof RequestSession) {
-        attach(begun);
+        attach(request, begun);
+        done();
         return;
       }
-      // To the app's error handler (or Fastify's default, which answers with the status and headers).
-      begun.then(attach, (error: unknown) => done((sessionHttpError(error) ?? error) as Error));
+      begun.then(
+        (session) => {
+          attach(request, session);
+          done();
+        },
+        // To the app's error handler (or Fastify's default, which answers with the status and headers).
+        (error: unknown) => done((sessionHttpError(error) ?? error) as Error),
+      );
     },
   );
 
@@ -86,25 +93,24 @@ export async function sessions(fastify: FastifyInstance, options: SessionOptions
       done: (error: Error | null, payload?: unknown) => void,
     ) => {
       const session = (request as WithRequestSession)[REQUEST_SESSION];
-      if (!session) {
-        done(null, payload);
-        return;
-      }
-      const send = (cookie: string | undefined): void => {
-        if (cookie !== undefined) reply.header('set-cookie', cookie);
-        done(null, payload);
-      };
-      const finished = session.finish();
+      const finished = session?.finish();
       if (typeof finished !== 'object') {
-        send(finished);
+        if (finished !== undefined) reply.header('set-cookie', finished);
+        done(null, payload);
         return;
       }
-      finished.then(send, (error: unknown) => {
-        // The error response Fastify sends next passes through onSend again: without the session.
-        (request as WithRequestSession)[REQUEST_SESSION] = undefined;
-        reply.removeHeader('set-cookie');
-        done((sessionHttpError(error) ?? error) as Error);
-      });
+      finished.then(
+        (cookie) => {
+          if (cookie !== undefined) reply.header('set-cookie', cookie);
+          done(null, payload);
+        },
+        (error: unknown) => {
+          // The error response Fastify sends next passes through onSend again: without the session.
+          (request as WithRequestSession)[REQUEST_SESSION] = undefined;
+          reply.removeHeader('set-cookie');
+          done((sessionHttpError(error) ?? error) as Error);
+        },
+      );
     },
   );
 
