@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { SESSION_MODES, type SessionMode } from './scenarios.js';
 
 /** How long and what to measure. */
 export interface BenchOptions {
@@ -10,10 +11,15 @@ export interface BenchOptions {
   readonly warmupSeconds: number;
   readonly connections: number;
   /**
-   * Each connection gets a session of its own (10 visitors) instead of all sharing one (one visitor
-   * with 10 requests in flight, where stores that lock a session for a write serialise them).
+   * The session modes measured: `per-connection` (each connection a session of its own: 10 users)
+   * and `shared` (all connections one session: one user with 10 requests in flight, where stores
+   * that queue or merge the writes of a session show it). Both by default.
    */
-  readonly sessionPerConnection: boolean;
+  readonly modes: readonly SessionMode[];
+  /** Measure the large-session routes (100 KB session, Redis and PostgreSQL rows). */
+  readonly large: boolean;
+  /** Count the file stores' system calls with strace (when it is installed). */
+  readonly strace: boolean;
   /** Variant names, store kinds or frameworks to keep (undefined: all). */
   readonly only: readonly string[] | undefined;
   /** Count store operations per request (a short extra phase). */
@@ -34,16 +40,18 @@ export const USAGE = `Usage: pnpm bench [-- options]
   --duration <s>      seconds per measured run (default ${FULL.durationSeconds})
   --warmup <s>        discarded seconds per variant and route before round 1 (default ${FULL.warmupSeconds})
   --connections <n>   concurrent connections of the load generator (default 10)
-  --session-per-connection
-                      give every connection its own session (default: all share one primed session)
+  --mode <mode>       per-connection, shared or both (default both): per-connection gives each
+                      connection a session of its own, shared gives all of them one session
+  --no-large          skip the large-session routes (100 KB session of 200 keys)
   --only <list>       comma-separated stores (memory,file,redis,valkey,sqlite,postgres,mariadb,mongodb),
                       frameworks (fastify,express) or variant names; the bare ceilings always run
   --no-ops            skip counting store operations per request
+  --no-strace         count the file stores' node:fs calls only, not their system calls
   --out <file>        JSON results (default bench/results/latest.json)
 
 Store servers: TINA4_BENCH_REDIS_URL, TINA4_BENCH_VALKEY_URL, TINA4_BENCH_POSTGRES_URL,
-TINA4_BENCH_MARIADB_URL (defaults: the local servers on their usual ports) and
-TINA4_BENCH_MONGODB_URL (MongoDB rows run only when it is set).`;
+TINA4_BENCH_MARIADB_URL, TINA4_BENCH_MONGODB_URL (defaults: the local servers on their usual
+ports; on the project's machines MongoDB is the jongodb stand-in of .ci/services/mongodb.sh).`;
 
 export function parseBenchOptions(argv: readonly string[], defaultOut: string): BenchOptions | 'help' {
   // `pnpm bench -- --quick` passes the `--` through.
@@ -57,8 +65,10 @@ export function parseBenchOptions(argv: readonly string[], defaultOut: string): 
       warmup: { type: 'string' },
       connections: { type: 'string' },
       only: { type: 'string' },
-      'session-per-connection': { type: 'boolean' },
+      mode: { type: 'string' },
+      'no-large': { type: 'boolean' },
       'no-ops': { type: 'boolean' },
+      'no-strace': { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -75,12 +85,21 @@ export function parseBenchOptions(argv: readonly string[], defaultOut: string): 
     durationSeconds: quarterSeconds('--duration', values.duration, base.durationSeconds),
     warmupSeconds: quarterSeconds('--warmup', values.warmup, base.warmupSeconds),
     connections: positive('--connections', values.connections, 10, true),
-    sessionPerConnection: values['session-per-connection'] ?? false,
+    modes: sessionModes(values.mode),
+    large: !values['no-large'],
+    strace: !values['no-strace'],
     only: only && only.length > 0 ? only : undefined,
     countOps: !values['no-ops'],
     opsRequests: values.quick ? 10 : 25,
     out: values.out ?? defaultOut,
   };
+}
+
+function sessionModes(raw: string | undefined): SessionMode[] {
+  if (raw === undefined || raw === 'both') return [...SESSION_MODES];
+  const mode = SESSION_MODES.find((candidate) => candidate === raw);
+  if (!mode) throw new Error(`--mode ${raw} is not valid: use per-connection, shared or both.`);
+  return [mode];
 }
 
 function positive(flag: string, raw: string | undefined, fallback: number, integer: boolean): number {

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import type { Route } from './routes.js';
+import { LARGE_INIT_PATH, LARGE_SESSION, type Route } from './routes.js';
 
 /** One measured run of one route. */
 export interface LoadResult {
@@ -36,12 +36,13 @@ const SAMPLE_INTERVAL_MS = 250;
 /** Runs the load generator (in this process) against a server on loopback. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { route, cookies } = options;
+  const withCookie = route.session !== 'none';
   let clients = 0;
   const result = await autocannon({
     url: `http://127.0.0.1:${options.port}${route.path}`,
     method: route.method,
-    headers: route.withCookie && cookies.length === 1 ? { cookie: cookies[0] } : {},
-    ...(route.withCookie &&
+    headers: withCookie && cookies.length === 1 ? { cookie: cookies[0] } : {},
+    ...(withCookie &&
       cookies.length > 1 && {
         setupClient: (client: autocannon.Client) =>
           client.setHeaders({ cookie: cookies[clients++ % cookies.length] }),
@@ -66,22 +67,26 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 }
 
 /**
- * Creates a session with one write (`POST /write`) and returns its cookie (`name=value`), after
- * checking that a read with it sees the write: a variant that does not really keep sessions must
- * fail here rather than be measured.
+ * Creates a session and returns its cookie (`name=value`), after checking that a read with it sees
+ * what was stored: a variant that does not really keep sessions must fail here rather than be
+ * measured. `small`: one `POST /write` (the counter at 1); `large`: `POST /large/init` (the 100 KB
+ * session, counter at 0).
  */
-export async function primeSession(port: number): Promise<string> {
-  const written = await fetch(`http://127.0.0.1:${port}/write`, { method: 'POST' });
+export async function primeSession(port: number, kind: 'small' | 'large' = 'small'): Promise<string> {
+  const path = kind === 'small' ? '/write' : LARGE_INIT_PATH;
+  const written = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST' });
   const body = await written.text();
   if (written.status !== 200)
-    throw new Error(`POST /write answered ${written.status}: ${body.slice(0, 200)}`);
+    throw new Error(`POST ${path} answered ${written.status}: ${body.slice(0, 200)}`);
   const cookie = written.headers.getSetCookie()[0]?.split(';')[0];
-  if (!cookie) throw new Error('POST /write set no cookie');
-  const read = await fetch(`http://127.0.0.1:${port}/read`, { headers: { cookie } });
-  const seen = (await read.json().catch(() => undefined)) as { count?: unknown } | undefined;
-  if (read.status !== 200 || seen?.count !== 1) {
+  if (!cookie) throw new Error(`POST ${path} set no cookie`);
+  const readPath = kind === 'small' ? '/read' : '/large/read';
+  const read = await fetch(`http://127.0.0.1:${port}${readPath}`, { headers: { cookie } });
+  const seen = (await read.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  const expected = kind === 'small' ? { count: 1 } : { count: 0, filler: LARGE_SESSION.fillerLength };
+  if (read.status !== 200 || JSON.stringify(seen) !== JSON.stringify(expected)) {
     throw new Error(
-      `GET /read after one write answered ${read.status} ${JSON.stringify(seen)}, expected {"count":1}`,
+      `GET ${readPath} after POST ${path} answered ${read.status} ${JSON.stringify(seen)}, expected ${JSON.stringify(expected)}`,
     );
   }
   return cookie;

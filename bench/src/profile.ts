@@ -1,14 +1,16 @@
 /**
- * Profiles one variant on one route: `pnpm --dir bench bench:profile <variant> <route> [seconds]`.
+ * Profiles one variant on one route: `pnpm --dir bench bench:profile <variant> <route> [seconds] [--shared]`.
  * Starts the server with `--cpu-prof`, loads the route as the benchmark does, and prints where the
  * server's CPU time went: by package/file and by function (self and inclusive time).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cookiesFor, primeCookies } from './bench-servers.js';
 import { endpointsFromEnv, endpointsToEnv } from './endpoints.js';
-import { primeSession, runLoad } from './load.js';
+import { runLoad } from './load.js';
 import { ROUTES } from './routes.js';
+import { findScenario } from './scenarios.js';
 import { ServerProcess } from './server-process.js';
 import { findVariant } from './variants.js';
 
@@ -98,16 +100,23 @@ function analyse(profile: CpuProfile): string {
 }
 
 async function main(): Promise<void> {
-  const [variantName, routePath, seconds = '5'] = process.argv.slice(2).filter((arg) => arg !== '--');
+  const args = process.argv.slice(2).filter((arg) => arg !== '--');
+  const shared = args.includes('--shared');
+  const [variantName, routePath, seconds = '5'] = args.filter((arg) => arg !== '--shared');
   const route = ROUTES.find((candidate) => candidate.path === routePath);
   if (!variantName || !route) {
     process.stdout.write(
-      'Usage: pnpm --dir bench bench:profile <variant> </read|/write|/nocookie> [seconds]\n',
+      `Usage: pnpm --dir bench bench:profile <variant> <${ROUTES.map((r) => r.path).join('|')}> [seconds] [--shared]\n` +
+        '  (a session per connection by default; --shared: all connections one session)\n',
     );
     process.exitCode = 1;
     return;
   }
   const variant = findVariant(variantName);
+  const scenario = findScenario(
+    route.path,
+    route.session === 'none' ? undefined : shared && route.session === 'small' ? 'shared' : 'per-connection',
+  );
   const dataDir = mkdtempSync(join(tmpdir(), 'tina4-bench-'));
   const profileDir = join(dataDir, 'profile');
   mkdirSync(profileDir);
@@ -117,13 +126,14 @@ async function main(): Promise<void> {
       nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir],
       onStderr: (line) => process.stdout.write(`  [server] ${line}\n`),
     });
-    const cookie = variant.library === 'bare' ? '' : await primeSession(server.port);
-    const load = { port: server.port, route, cookies: [cookie], connections: 10 };
+    const connections = 10;
+    const cookies = await primeCookies(server.port, variant, [scenario], connections);
+    const load = { port: server.port, route, cookies: cookiesFor(cookies, scenario), connections };
     await runLoad({ ...load, durationSeconds: 1 });
     const result = await runLoad({ ...load, durationSeconds: Number(seconds) });
     await server.stop();
     process.stdout.write(
-      `${variant.name} ${route.method} ${route.path}: ${Math.round(result.rps)} req/s over ${result.durationSeconds} s\n\n`,
+      `${variant.name} ${scenario.id}: ${Math.round(result.rps)} req/s over ${result.durationSeconds} s\n\n`,
     );
     const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
     if (!file) throw new Error('the server wrote no profile');

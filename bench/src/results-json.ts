@@ -1,6 +1,5 @@
 import type { BenchOptions } from './cli-options.js';
 import { type ReportInput, variantTitle } from './report.js';
-import { ROUTES } from './routes.js';
 import { summarizeCell } from './summary.js';
 
 /** Everything measured, for `results/latest.json`: every run, each cell's summary and store operations. */
@@ -10,21 +9,24 @@ export function resultsJson(input: ReportInput, options: BenchOptions): unknown 
     options,
     settings: input.settings,
     load: input.load,
+    mongodbStandIn: input.mongodbStandIn,
     variants: input.variants.map((variant) => ({
       ...variant,
-      title: variantTitle(variant),
+      title: variantTitle(variant, input.mongodbStandIn),
       available: !input.unavailable.has(variant.name),
       reason: input.unavailable.get(variant.name),
-      routes: Object.fromEntries(
-        ROUTES.map((route) => [
-          route.path,
-          {
-            summary: summarizeCell(input.measurements, variant, route.path),
-            runs: input.measurements.get(variant.name)?.get(route.path) ?? [],
-            storeOps: input.ops.get(variant.name)?.[route.path],
-          },
-        ]),
+      scenarios: Object.fromEntries(
+        input.plan
+          .filter(({ variants }) => variants.includes(variant))
+          .map(({ scenario }) => [
+            scenario.id,
+            {
+              summary: summarizeCell(input.measurements, variant, scenario.id),
+              runs: input.measurements.get(variant.name)?.get(scenario.id) ?? [],
+            },
+          ]),
       ),
+      storeOps: input.ops.get(variant.name),
     })),
     targets: input.targets,
   };

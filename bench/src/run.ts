@@ -6,16 +6,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { reasonOf, startBenchServers, stopBenchServers } from './bench-servers.js';
+import { cookiesFor, reasonOf, startBenchServers, stopBenchServers } from './bench-servers.js';
 import { parseBenchOptions, USAGE } from './cli-options.js';
 import { endpointsFromEnv, endpointsToEnv } from './endpoints.js';
 import { readCount } from './load.js';
 import { loadAverage, machineInfo } from './machine.js';
-import { measureRounds, warmUp } from './measure-rounds.js';
-import { countStoreOps, isCountable, type VariantOps } from './ops/store-ops.js';
+import { measureRounds, type PlannedScenario, warmUp } from './measure-rounds.js';
+import { mongodbServerVersion, mongodbStandInNote } from './mongodb-server.js';
+import { countStoreOps, isCountable, totalOperations, type VariantOps } from './ops/store-ops.js';
+import { straceAvailable } from './ops/syscall-trace.js';
 import { type ReportInput, renderMarkdown, renderText } from './report.js';
 import { resultsJson } from './results-json.js';
-import { ROUTES, type RoutePath } from './routes.js';
+import { runsScenario, SCENARIOS } from './scenarios.js';
 import { selectVariants, unreachableStores } from './select-variants.js';
 import { evaluateTargets } from './targets.js';
 import type { Variant } from './variants.js';
@@ -35,33 +37,53 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   const dataDir = mkdtempSync(join(tmpdir(), 'tina4-bench-'));
   const endpoints = endpointsFromEnv(process.env, dataDir);
-  const variants = selectVariants(options.only, endpoints);
+  const variants = selectVariants(options.only);
+  const plan: PlannedScenario[] = SCENARIOS.map((scenario) => ({
+    scenario,
+    variants: variants.filter((variant) => runsScenario(variant, scenario, options)),
+  })).filter(({ variants: running }) => running.length > 0);
+  const scenariosOf = (variant: Variant) =>
+    plan.filter(({ variants: running }) => running.includes(variant)).map(({ scenario }) => scenario);
+  const cells = plan.reduce((sum, { variants: running }) => sum + running.length, 0);
   log(
-    `Tina4 Sessions benchmark: ${variants.length} variants x ${ROUTES.length} routes, ` +
+    `Tina4 Sessions benchmark: ${variants.length} variants, ${plan.length} scenarios (${cells} cells), ` +
       `${options.rounds} rounds of ${options.durationSeconds} s, ${options.connections} connections`,
   );
   log(
     `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, ` +
       `load average ${machine.loadAverageAtStart.join(' ')}`,
   );
-  if (endpoints.mongodbUrl === undefined)
-    log('MongoDB rows skipped: set TINA4_BENCH_MONGODB_URL to include them.');
 
   // 1. Variants whose store server does not answer are reported, not measured.
   const unavailable = await unreachableStores(variants, endpoints);
+  const mongodbVersion = variants.some(
+    (variant) => variant.store === 'mongodb' && !unavailable.has(variant.name),
+  )
+    ? await mongodbServerVersion(endpoints.mongodbUrl)
+    : undefined;
+  const mongodbStandIn = mongodbStandInNote(mongodbVersion);
+  if (mongodbStandIn) log(`MongoDB: ${mongodbStandIn}`);
   const available = (): Variant[] => variants.filter((variant) => !unavailable.has(variant.name));
 
   // 2. Store operations per request, each variant in a server of its own behind counters.
   const ops = new Map<string, VariantOps>();
   if (options.countOps) {
-    log(`\nCounting store operations (${options.opsRequests} sequential requests per route)...`);
+    const strace = options.strace && straceAvailable();
+    log(
+      `\nCounting store operations (${options.opsRequests} requests per route over ${options.connections} sessions; ` +
+        `file stores: node:fs calls${strace ? ' and system calls (strace)' : ', strace not used'})...`,
+    );
     for (const variant of available().filter((candidate) => isCountable(candidate.store))) {
       try {
-        const counted = await countStoreOps(variant, endpoints, options.opsRequests, stderrOf(variant));
+        const counted = await countStoreOps(variant, endpoints, {
+          requests: options.opsRequests,
+          connections: options.connections,
+          scenarios: scenariosOf(variant),
+          strace,
+          onStderr: stderrOf(variant),
+        });
         ops.set(variant.name, counted);
-        log(
-          `  ${variant.name.padEnd(32)} ${ROUTES.map((route) => `${route.path} ${opsSummary(counted, route.path)}`).join(' | ')}`,
-        );
+        log(`  ${variant.name.padEnd(32)} ${opsSummary(counted)}`);
       } catch (error) {
         unavailable.set(variant.name, reasonOf(error));
         log(`  ${variant.name.padEnd(32)} not available: ${reasonOf(error)}`);
@@ -73,7 +95,8 @@ async function main(): Promise<void> {
   log(`\nStarting ${available().length} servers...`);
   const { servers, failures } = await startBenchServers(available(), {
     env: endpointsToEnv(endpoints),
-    sessions: options.sessionPerConnection ? options.connections : 1,
+    connections: options.connections,
+    scenariosOf,
     onStderr: stderrOf,
   });
   for (const [name, reason] of failures) {
@@ -82,33 +105,45 @@ async function main(): Promise<void> {
   }
   log(`  ${servers.size - failures.size} running`);
   try {
-    const measured = available();
-    log(`\nWarm-up: ${options.warmupSeconds} s per variant and route (discarded)...`);
-    await warmUp(measured, servers, { ...options, log });
-    const { measurements, otherCores } = await measureRounds(measured, servers, { ...options, log });
+    const measuredPlan = plan
+      .map(({ scenario, variants: running }) => ({
+        scenario,
+        variants: running.filter((variant) => !unavailable.has(variant.name)),
+      }))
+      .filter(({ variants: running }) => running.length > 0);
+    log(`\nWarm-up: ${options.warmupSeconds} s per variant and scenario (discarded)...`);
+    await warmUp(measuredPlan, servers, { ...options, log });
+    const { measurements, otherCores } = await measureRounds(measuredPlan, servers, { ...options, log });
 
     // A session lost mid-run (a store flushed by someone else) would make reads look cheap.
-    for (const variant of measured.filter((candidate) => candidate.library !== 'bare')) {
-      const { server, cookies } = servers.get(variant.name)!;
-      const count = await readCount(server.port, cookies[0]!).catch(() => undefined);
-      if (count === undefined || count < 1)
-        log(`  (!) ${variant.name}: the primed session was lost (count ${count})`);
+    for (const { scenario, variants: running } of measuredPlan.filter(
+      (p) => p.scenario.route.session === 'small',
+    )) {
+      for (const variant of running.filter((candidate) => candidate.library !== 'bare')) {
+        const { server, cookies } = servers.get(variant.name)!;
+        const cookie = cookiesFor(cookies, scenario)[0]!;
+        const count = await readCount(server.port, cookie).catch(() => undefined);
+        if (count === undefined || count < 1)
+          log(`  (!) ${variant.name}: the primed session of ${scenario.id} was lost (count ${count})`);
+      }
     }
 
     const input: ReportInput = {
       machine,
       settings:
-        `${options.rounds} rounds x ${options.durationSeconds} s per variant and route, ` +
-        `${options.warmupSeconds} s warm-up, ${options.connections} connections (autocannon, loopback), ` +
-        (options.sessionPerConnection ? 'one session per connection' : 'all connections share one session'),
+        `${options.rounds} rounds x ${options.durationSeconds} s per variant and scenario, ` +
+        `${options.warmupSeconds} s warm-up, ${options.connections} connections (autocannon, loopback); ` +
+        `modes: ${options.modes.join(', ')}${options.large ? '; large-session routes' : ''}`,
       load:
         `load average ${machine.loadAverageAtStart.join(' ')} at start, ${loadAverage().join(' ')} at end; ` +
         `during the rounds other processes used ${otherCores.toFixed(2)} of ${machine.cpus} cores on average`,
       variants,
+      plan,
       unavailable,
       measurements,
       ops,
-      targets: evaluateTargets(measurements),
+      targets: evaluateTargets({ measurements, ops, unavailable }),
+      mongodbStandIn,
     };
     log(`\n${renderText(input)}`);
     mkdirSync(dirname(options.out), { recursive: true });
@@ -124,14 +159,15 @@ async function main(): Promise<void> {
   }
 }
 
-/** "1 rt" for network stores, "9 ops" for in-process ones. */
-function opsSummary(ops: VariantOps, route: RoutePath): string {
-  const routeOps = ops[route];
-  if (!routeOps) return '–';
-  const total = Object.values(routeOps.operations).reduce((sum, count) => sum + count, 0);
-  return routeOps.roundTrips === undefined
-    ? `${Math.round(total * 100) / 100} ops`
-    : `${routeOps.roundTrips} rt`;
+/** "/read 1 rt | /write 2 rt | ..." for network stores, "9 ops" for in-process ones. */
+function opsSummary(ops: VariantOps): string {
+  return Object.entries(ops)
+    .map(([path, routeOps]) => {
+      const figure =
+        routeOps.roundTrips === undefined ? `${totalOperations(routeOps)} ops` : `${routeOps.roundTrips} rt`;
+      return `${path} ${figure}`;
+    })
+    .join(' | ');
 }
 
 main().catch((error: unknown) => {

@@ -12,10 +12,10 @@ const STORE_ENDPOINT: Partial<Record<StoreKind, keyof Endpoints>> = {
 };
 
 /**
- * The variants to run: all of them (MongoDB only with a URL), narrowed by `--only` tokens, which
+ * The variants to run: all of them, narrowed by `--only` tokens, which
  * are store kinds, frameworks or variant names. The bare ceilings always run: ratios need them.
  */
-export function selectVariants(only: readonly string[] | undefined, endpoints: Endpoints): Variant[] {
+export function selectVariants(only: readonly string[] | undefined): Variant[] {
   const tokens = only ?? [];
   const frameworks: string[] = tokens.filter((token) => token === 'fastify' || token === 'express');
   const names = tokens.filter((token) => VARIANTS.some((variant) => variant.name === token));
@@ -24,7 +24,6 @@ export function selectVariants(only: readonly string[] | undefined, endpoints: E
   const unknown = stores.filter((token) => !knownStores.has(token));
   if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')}. See --help.`);
   return VARIANTS.filter((variant) => {
-    if (variant.store === 'mongodb' && endpoints.mongodbUrl === undefined) return false;
     if (frameworks.length > 0 && !frameworks.includes(variant.framework)) return false;
     if (variant.library === 'bare' || tokens.length === 0 || names.includes(variant.name)) return true;
     if (stores.length > 0) return stores.includes(variant.store ?? '');

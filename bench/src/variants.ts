@@ -59,6 +59,7 @@ const ANCHOR_STORES: Partial<Record<StoreKind, string>> = {
   file: 'session-file-store',
   redis: 'connect-redis',
   postgres: 'connect-pg-simple',
+  mongodb: 'connect-mongo',
 };
 
 function tina4Label(store: StoreKind): string {

@@ -11,6 +11,10 @@ export interface WireCounts {
   readonly roundTrips: number;
   /** Commands by name (`HGETALL`, `SELECT`, `find`...). */
   readonly commands: Readonly<Record<string, number>>;
+  /** Bytes the clients sent to the store server (commands, keys, values, SQL text, parameters). */
+  readonly bytesSent: number;
+  /** Bytes the store server sent back. */
+  readonly bytesReceived: number;
 }
 
 const DECODERS: Record<WireProtocol, () => CommandDecoder> = {
@@ -32,6 +36,8 @@ export class WireProxy {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   #roundTrips = 0;
+  #bytesSent = 0;
+  #bytesReceived = 0;
   readonly #commands: Record<string, number> = {};
 
   private constructor(server: Server) {
@@ -56,7 +62,12 @@ export class WireProxy {
   }
 
   counts(): WireCounts {
-    return { roundTrips: this.#roundTrips, commands: { ...this.#commands } };
+    return {
+      roundTrips: this.#roundTrips,
+      commands: { ...this.#commands },
+      bytesSent: this.#bytesSent,
+      bytesReceived: this.#bytesReceived,
+    };
   }
 
   async close(): Promise<void> {
@@ -72,6 +83,7 @@ export class WireProxy {
     // A round trip begins with the first command sent after a reply (or the first ever).
     let replied = true;
     client.on('data', (chunk: Buffer) => {
+      this.#bytesSent += chunk.length;
       const names = decoder.push(chunk).filter((name) => !UPKEEP.has(name));
       for (const name of names) this.#commands[name] = (this.#commands[name] ?? 0) + 1;
       if (replied && names.length > 0) {
@@ -81,6 +93,7 @@ export class WireProxy {
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
+      this.#bytesReceived += chunk.length;
       replied = true;
       client.write(chunk);
     });

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import MongoStore from 'connect-mongo';
 import connectPgSimple from 'connect-pg-simple';
 import { RedisStore } from 'connect-redis';
 import session from 'express-session';
@@ -55,6 +56,14 @@ export async function createAnchorStore(variant: Variant, endpoints: Endpoints):
           await pool.end();
         },
       };
+    }
+    case 'mongodb': {
+      // The default `autoRemove: 'native'` creates the TTL index at start-up, as in an application.
+      const store = MongoStore.create({
+        mongoUrl: endpoints.mongodbUrl,
+        collectionName: 'tina4_bench_anchor_sessions',
+      });
+      return { store, close: () => store.close() };
     }
     default:
       throw new Error(`No anchor store for ${variant.store ?? 'no store'}.`);

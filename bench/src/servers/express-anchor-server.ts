@@ -4,8 +4,9 @@
  * `node --import tsx src/servers/express-anchor-server.ts <variant>`.
  */
 import { createServer } from 'node:http';
-import express from 'express';
+import express, { type Request, type Response } from 'express';
 import session from 'express-session';
+import { LARGE_INIT_PATH, LARGE_SESSION, largeSessionEntries } from '../routes.js';
 import { createAnchorStore } from './anchor-store.js';
 import {
   closeServer,
@@ -19,6 +20,8 @@ import {
 declare module 'express-session' {
   interface SessionData {
     count: number;
+    /** The large session's filler keys. */
+    [key: string]: unknown;
   }
 }
 
@@ -40,11 +43,21 @@ async function start({ variant, endpoints, localIo }: ServerContext): Promise<St
     }),
   );
   app.get('/read', (req, res) => void res.json({ count: req.session.count ?? 0 }));
-  app.post('/write', (req, res) => {
+  const increment = (req: Request, res: Response): void => {
     const count = (req.session.count ?? 0) + 1;
     req.session.count = count;
     res.json({ count });
+  };
+  app.post('/write', increment);
+  app.post(LARGE_INIT_PATH, (req, res) => {
+    Object.assign(req.session, Object.fromEntries(largeSessionEntries()));
+    res.json({ keys: LARGE_SESSION.keys });
   });
+  app.get('/large/read', (req, res) => {
+    const filler = String(req.session[LARGE_SESSION.lastKey] ?? '').length;
+    res.json({ count: req.session.count ?? 0, filler });
+  });
+  app.post('/large/write', increment);
   app.get('/nocookie', (_req, res) => void res.json({ ok: true }));
 
   const server = createServer(app);

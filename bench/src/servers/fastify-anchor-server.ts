@@ -4,13 +4,16 @@
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
-import Fastify from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
+import { LARGE_INIT_PATH, LARGE_SESSION, largeSessionEntries } from '../routes.js';
 import { createAnchorStore } from './anchor-store.js';
 import { LOCAL_IO_ROUTE, type ServerContext, type StartedServer, serve } from './bench-server.js';
 
 declare module 'fastify' {
   interface Session {
     count?: number;
+    /** The large session's filler keys. */
+    [key: string]: unknown;
   }
 }
 
@@ -31,11 +34,21 @@ async function start({ variant, endpoints, localIo }: ServerContext): Promise<St
     ...(variant.rolling !== undefined && { rolling: variant.rolling }),
   });
   app.get('/read', async (request) => ({ count: request.session.get('count') ?? 0 }));
-  app.post('/write', async (request) => {
+  const increment = async (request: FastifyRequest) => {
     const count = (request.session.get('count') ?? 0) + 1;
     request.session.set('count', count);
     return { count };
+  };
+  app.post('/write', increment);
+  app.post(LARGE_INIT_PATH, async (request) => {
+    for (const [key, value] of largeSessionEntries()) request.session.set(key, value);
+    return { keys: LARGE_SESSION.keys };
   });
+  app.get('/large/read', async (request) => ({
+    count: request.session.get('count') ?? 0,
+    filler: String(request.session.get(LARGE_SESSION.lastKey) ?? '').length,
+  }));
+  app.post('/large/write', increment);
   app.get('/nocookie', async () => ({ ok: true }));
 
   await app.listen({ host: '127.0.0.1', port: 0 });

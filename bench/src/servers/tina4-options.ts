@@ -59,12 +59,10 @@ function tina4Options(variant: Variant, endpoints: Endpoints): SessionOptions {
     case 'file':
       return { ...base, backend: 'file', path: scratch };
     case 'redis':
-    case 'valkey':
-      return {
-        ...base,
-        backend: variant.store,
-        [variant.store]: serverOf(variant.store === 'redis' ? endpoints.redisUrl : endpoints.valkeyUrl),
-      };
+    case 'valkey': {
+      const server = serverOf(variant.store === 'redis' ? endpoints.redisUrl : endpoints.valkeyUrl);
+      return { ...base, backend: variant.store, [variant.store]: server };
+    }
     case 'sqlite':
       // sqlite:/// + a relative path; the scratch path is absolute, which makes four slashes.
       return { ...base, backend: 'database', database: { url: `sqlite:///${scratch}.db` } };
@@ -73,7 +71,6 @@ function tina4Options(variant: Variant, endpoints: Endpoints): SessionOptions {
     case 'mariadb':
       return { ...base, backend: 'database', database: { url: endpoints.mariadbUrl } };
     case 'mongodb':
-      if (endpoints.mongodbUrl === undefined) throw new Error('TINA4_BENCH_MONGODB_URL is not set.');
       return { ...base, backend: 'mongodb', env: { ...base.env, TINA4_SESSION_URL: endpoints.mongodbUrl } };
     case undefined:
       throw new Error(`${variant.name} has no store.`);
