@@ -21,6 +21,9 @@ describe('resolveSessionConfig', () => {
     });
     expect(config.lock).toBe(false);
     expect(config.lockWaitMs).toBe(5000);
+    // Each store's own default applies: 10 000 for the memory store, none for the file store.
+    expect(config.maxSessions).toBeUndefined();
+    expect(fromEnv({ TINA4_SESSION_MAX_SESSIONS: '500' }).maxSessions).toBe(500);
   });
 
   it('reads every TINA4_SESSION_* variable, SameSite in any case', () => {
@@ -72,6 +75,7 @@ describe('resolveSessionConfig', () => {
     ['TINA4_SESSION_LOCK_WAIT', String(2 ** 31), /TINA4_SESSION_LOCK_WAIT=.*1 to 600000/],
     ['TINA4_SESSION_STORE_TIMEOUT', '0', /TINA4_SESSION_STORE_TIMEOUT="0".*1 to 600000/],
     ['TINA4_SESSION_MAX_BYTES', '1e9', /TINA4_SESSION_MAX_BYTES="1e9"/],
+    ['TINA4_SESSION_MAX_SESSIONS', '0', /TINA4_SESSION_MAX_SESSIONS="0".*sessions from 1 to 1000000000/],
     ['TINA4_SESSION_SECRET', ',', /TINA4_SESSION_SECRET is set but holds an empty secret/],
     ['TINA4_SESSION_SECRET', '   ', /TINA4_SESSION_SECRET is set but holds an empty secret/],
     ['TINA4_SESSION_SECRET', 'first-secret-0123456789,,', /empty entry between commas/],

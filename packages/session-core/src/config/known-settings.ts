@@ -20,6 +20,7 @@ export const KNOWN_SESSION_VARIABLES: ReadonlySet<string> = new Set(
     'STORE_TIMEOUT',
     'REQUIRE_STORE',
     'MAX_BYTES',
+    'MAX_SESSIONS',
     'SECRET',
     // Redis and Valkey
     'URL',

@@ -68,6 +68,12 @@ export interface SessionOptions extends BackendOptions {
   /** `TINA4_SESSION_MAX_BYTES`: largest session, as stored JSON (default 1 MiB). */
   maxBytes?: number;
   /**
+   * `TINA4_SESSION_MAX_SESSIONS`: most sessions the memory store keeps (default 10 000, the least
+   * recently used dropped beyond) or the file store's directory holds (default: no bound; new
+   * sessions refused beyond). Server-backed stores are bounded by their servers' own settings.
+   */
+  maxSessions?: number;
+  /**
    * `TINA4_SESSION_SECRET`: encrypt session values at rest (AES-256-GCM). Several secrets
    * (comma-separated, or an array) rotate keys: the first encrypts, all decrypt.
    */
@@ -99,6 +105,8 @@ export interface SessionConfig {
   readonly storeTimeoutMs: number;
   readonly requireStore: boolean;
   readonly maxBytes: number;
+  /** `undefined`: the store's own default. */
+  readonly maxSessions: number | undefined;
   readonly trustProxy: boolean;
   /** Encryption secrets, the one that encrypts first; empty when values are stored in clear. */
   readonly secrets: readonly string[];
@@ -121,6 +129,7 @@ const DEFAULT_STORE_TIMEOUT_MS = 2000;
 const MAX_WAIT_MS = 600_000;
 const DEFAULT_MAX_BYTES = 1024 * 1024;
 const MAX_MAX_BYTES = 256 * 1024 * 1024;
+const MAX_MAX_SESSIONS = 1_000_000_000;
 /** An encryption secret shorter than this is more likely a mistake than a key. */
 const MIN_SECRET_LENGTH = 16;
 
@@ -236,6 +245,14 @@ export function resolveSessionConfig(options: SessionOptions = {}): SessionConfi
     maxBytes: integer('TINA4_SESSION_MAX_BYTES', options.maxBytes, 'bytes', DEFAULT_MAX_BYTES, {
       max: MAX_MAX_BYTES,
     }),
+    maxSessions:
+      options.maxSessions !== undefined
+        ? checkInteger('TINA4_SESSION_MAX_SESSIONS (in code)', options.maxSessions, 'sessions', {
+            max: MAX_MAX_SESSIONS,
+          })
+        : readSetting(env, 'TINA4_SESSION_MAX_SESSIONS', (raw, name) =>
+            parseInteger(name, raw, 'sessions', { max: MAX_MAX_SESSIONS }),
+          ),
     options,
     env,
     logger: options.logger ?? console,

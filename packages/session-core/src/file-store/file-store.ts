@@ -29,6 +29,7 @@ import {
   type SessionRecord,
   type StoredRecord,
 } from './session-file.js';
+import { SessionFileCount } from './session-file-count.js';
 import { FileUserIndex } from './user-index.js';
 import { WriteBatcher } from './write-batcher.js';
 
@@ -39,6 +40,12 @@ export interface FileStoreOptions {
   logger?: SessionLogger;
   /** How often expired files are removed, in milliseconds (default 10 minutes). */
   reapIntervalMs?: number;
+  /**
+   * Most session files the directory may hold (`TINA4_SESSION_MAX_SESSIONS`; default: no bound).
+   * Once reached, new sessions are refused (their requests get 503 and the log says why) until
+   * expired ones are removed; existing sessions keep working. See {@link SessionFileCount}.
+   */
+  maxSessions?: number;
 }
 
 /**
@@ -60,6 +67,14 @@ export function createFileStore(options: FileStoreOptions): SessionStoreWithUser
   if (typeof options.directory !== 'string' || options.directory.trim() === '') {
     throw new SessionConfigError(
       'createFileStore needs a directory, e.g. { directory: "./sessions" } (TINA4_SESSION_PATH).',
+    );
+  }
+  if (
+    options.maxSessions !== undefined &&
+    !(Number.isSafeInteger(options.maxSessions) && options.maxSessions > 0)
+  ) {
+    throw new SessionConfigError(
+      `createFileStore's maxSessions ${options.maxSessions} is not valid: use a whole number of sessions from 1 (TINA4_SESSION_MAX_SESSIONS).`,
     );
   }
   const directory = resolve(options.directory);
@@ -87,6 +102,19 @@ export function createFileStore(options: FileStoreOptions): SessionStoreWithUser
     if (stored === 'corrupt') reportCorrupt(path);
     return stored;
   };
+  // Only kept when there is a bound to check.
+  const sessionFiles = options.maxSessions === undefined ? undefined : new SessionFileCount(directory);
+  const refuseWhenFull = async (): Promise<void> => {
+    if (sessionFiles === undefined || options.maxSessions === undefined) return;
+    const count = await sessionFiles.current();
+    if (count < options.maxSessions) return;
+    throw new Error(
+      `the file store holds ${count} sessions, its bound (TINA4_SESSION_MAX_SESSIONS=${options.maxSessions}): ` +
+        'new sessions are refused until expired ones are removed. Raise the bound, shorten TINA4_SESSION_TTL, ' +
+        'or look for a client creating sessions in a loop',
+    );
+  };
+
   /** The stored record, with a corrupt file reported. */
   const readStored = (path: string): StoredRecord => parseStored(path, readSessionTextSync(path));
   // What reads saw, for the writes that follow them (see RecentReads).
@@ -115,6 +143,8 @@ export function createFileStore(options: FileStoreOptions): SessionStoreWithUser
             const afterWrite = userIndex.beforeCommit(key, stored, outcome);
             return () => {
               afterWrite();
+              if (stored === undefined && outcome.action === 'replace') sessionFiles?.changed(1);
+              else if (stored !== undefined && outcome.action === 'remove') sessionFiles?.changed(-1);
               reportedCorrupt.delete(recordPath);
             };
           },
@@ -172,6 +202,7 @@ export function createFileStore(options: FileStoreOptions): SessionStoreWithUser
       fields: Readonly<SessionFields>,
       { ttlSeconds }: WriteOptions,
     ): Promise<boolean> {
+      await refuseWhenFull();
       return (await change(key, { kind: 'create', fields, ttlSeconds })) === true;
     },
 

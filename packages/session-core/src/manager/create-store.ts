@@ -31,9 +31,13 @@ async function createPlainStore(config: SessionConfig): Promise<SessionStore> {
   }
   switch (config.backend) {
     case 'file':
-      return createFileStore({ directory: config.filePath, logger: config.logger });
+      return createFileStore({
+        directory: config.filePath,
+        logger: config.logger,
+        maxSessions: config.maxSessions,
+      });
     case 'memory':
-      return createMemoryStore();
+      return createMemoryStore({ maxSessions: config.maxSessions, logger: config.logger });
     default: {
       const { packageName } = BACKEND_PACKAGES[config.backend];
       const backend = await importBackend(config.backend, config);

@@ -1,3 +1,5 @@
+import { SessionConfigError } from '../errors.js';
+import type { SessionLogger } from '../logger.js';
 import { applyChangeSet } from '../store-kit/change-set.js';
 import { KeyedMutex } from '../store-kit/keyed-mutex.js';
 import type {
@@ -15,9 +17,18 @@ import type { SessionStoreWithUserSessions, UserSessionRecord } from '../store-k
 import { countMemorySessions, purgeMemorySessions } from './memory-maintenance.js';
 import { userIndexOf } from './memory-user-index.js';
 
+const DEFAULT_MAX_SESSIONS = 10_000;
+/** Dropped sessions are reported at most this often. */
+const REPORT_EVERY_MS = 60_000;
+
 export interface MemoryStoreOptions {
-  /** Most sessions kept; the least recently used one goes first when full (default 10 000). */
+  /**
+   * Most sessions kept (`TINA4_SESSION_MAX_SESSIONS`, default 10 000); when full, the least recently
+   * used one is dropped (its user is logged out), and the log says so at most once a minute.
+   */
   maxSessions?: number;
+  /** Where dropped sessions are reported (default `console`). */
+  logger?: SessionLogger;
   /** How often expired sessions are swept, in milliseconds (default 60 000). */
   sweepIntervalMs?: number;
   /**
@@ -40,7 +51,30 @@ export interface MemoryStoreEntry {
  * is atomic by itself.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStoreWithUserSessions {
-  const maxSessions = options.maxSessions ?? 10_000;
+  const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+  if (!(Number.isSafeInteger(maxSessions) && maxSessions > 0)) {
+    throw new SessionConfigError(
+      `createMemoryStore's maxSessions ${maxSessions} is not valid: use a whole number of sessions from 1 (TINA4_SESSION_MAX_SESSIONS).`,
+    );
+  }
+  const logger = options.logger ?? console;
+  let droppedSinceReport = 0;
+  let reportedAt = Number.NEGATIVE_INFINITY;
+  /** Drops the least recently used sessions beyond the bound, saying so at most once a minute. */
+  const keepWithinBound = (): void => {
+    while (entries.size > maxSessions) {
+      entries.delete(entries.keys().next().value as SessionKey);
+      droppedSinceReport++;
+    }
+    if (droppedSinceReport === 0 || Date.now() - reportedAt < REPORT_EVERY_MS) return;
+    logger.warn(
+      `[tina4-session] memory store: full at ${maxSessions} sessions (TINA4_SESSION_MAX_SESSIONS); dropped the ` +
+        `${droppedSinceReport} least recently used, whose users are logged out. Raise the bound, or use a ` +
+        'server-backed store for this many sessions.',
+    );
+    droppedSinceReport = 0;
+    reportedAt = Date.now();
+  };
   // A Map iterates in insertion order; re-inserting on use makes its first key the least recently used.
   const entries = options.entries ?? new Map<SessionKey, MemoryStoreEntry>();
   const mutex = new KeyedMutex();
@@ -67,7 +101,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
   const put = (key: SessionKey, fields: SessionFields, ttlSeconds: number): void => {
     entries.set(key, { fields, expiresAt: Date.now() + ttlSeconds * 1000 });
     users.record(key, fields);
-    while (entries.size > maxSessions) entries.delete(entries.keys().next().value as SessionKey);
+    keepWithinBound();
   };
 
   return {
