@@ -29,6 +29,8 @@ export interface Variant {
   readonly label: string;
   /** `@fastify/session`'s `rolling` option (default true: every response re-saves the session). */
   readonly rolling?: boolean;
+  /** The Redis store's near cache (sessions kept in memory, invalidated by the server). */
+  readonly nearCache?: boolean;
 }
 
 /** The anchor a Tina4 variant is compared with, and the ceiling every variant is compared with. */
@@ -84,6 +86,16 @@ function buildVariants(): Variant[] {
         store,
         label: tina4Label(store),
       });
+      if (framework === 'fastify' && store === 'redis') {
+        variants.push({
+          name: 'fastify-tina4-redis-nearcache',
+          framework,
+          library: 'tina4',
+          store,
+          nearCache: true,
+          label: 'tina4 redis, near cache',
+        });
+      }
     }
     for (const [store, storePackage] of Object.entries(ANCHOR_STORES) as [StoreKind, string][]) {
       variants.push({

@@ -61,7 +61,8 @@ function tina4Options(variant: Variant, endpoints: Endpoints): SessionOptions {
     case 'redis':
     case 'valkey': {
       const server = serverOf(variant.store === 'redis' ? endpoints.redisUrl : endpoints.valkeyUrl);
-      return { ...base, backend: variant.store, [variant.store]: server };
+      const settings: RedisSettings = { ...server, ...(variant.nearCache && { nearCache: true }) };
+      return { ...base, backend: variant.store, [variant.store]: settings };
     }
     case 'sqlite':
       // sqlite:/// + a relative path; the scratch path is absolute, which makes four slashes.

@@ -6,6 +6,11 @@ import { createRedisStore } from './redis-store.js';
 
 export { createRedisClient, type OwnedRedisClient, type RedisDriver } from './create-redis-client.js';
 export { IOREDIS, loadRedisDriver } from './load-driver.js';
+export {
+  DEFAULT_NEAR_CACHE_MAX_BYTES,
+  type NearCacheEvent,
+  type NearCacheOptions,
+} from './near-cache-options.js';
 export type { RedisNode } from './parse-node-list.js';
 export type {
   RedisClientOptions,
@@ -35,12 +40,13 @@ export {
  * are thrown before anything is imported or connected.
  */
 export const createStoreFromConfig: SessionBackendModule['createStoreFromConfig'] = async (config) => {
-  const { connection, prefix } = redisSettingsFromConfig(config);
+  const { connection, prefix, nearCache } = redisSettingsFromConfig(config);
   const driver = await loadRedisDriver();
   const client = createRedisClient(driver, connection);
   return createRedisStore({
     client,
     prefix,
+    nearCache,
     closeClient: true,
     operationTimeoutMs: config.storeTimeoutMs,
     location: describeConnection(connection),

@@ -7,6 +7,8 @@ import {
   type SessionConfig,
   SessionConfigError,
 } from '@tina4/session-core';
+import type { NearCacheOptions } from './near-cache-options.js';
+import { nearCacheSetting } from './near-cache-settings.js';
 import { parseNodeList, type RedisNode } from './parse-node-list.js';
 import { parseRedisUrl } from './parse-redis-url.js';
 import type { RedisConnection, ResilienceOptions } from './redis-client-options.js';
@@ -39,6 +41,11 @@ export interface RedisSettings {
   sentinelName?: string;
   /** `TINA4_SESSION_CLUSTER`: Cluster mode, some of the cluster's nodes (`host:port`, comma-separated). */
   cluster?: string | readonly RedisNode[];
+  /**
+   * `TINA4_SESSION_NEAR_CACHE`: keep sessions in this process's memory, kept fresh by the server's
+   * invalidations (default false; a single server only). Options: `TINA4_SESSION_NEAR_CACHE_MAX_BYTES`.
+   */
+  nearCache?: boolean | NearCacheOptions;
 }
 
 declare module '@tina4/session-core' {
@@ -52,6 +59,8 @@ declare module '@tina4/session-core' {
 export interface RedisStoreSettings {
   readonly connection: RedisConnection;
   readonly prefix: string;
+  /** The near cache's options when it is on (a single server only). */
+  readonly nearCache?: NearCacheOptions;
 }
 
 /** The server(s) of a connection, for log lines: never a password. */
@@ -132,6 +141,11 @@ export function redisSettingsFromConfig(
   );
   const sentinelName = text('SENTINEL_NAME', undefined, given.sentinelName);
   const cluster = nodes('TINA4_SESSION_CLUSTER', text('CLUSTER', undefined, asText(given.cluster)), 6379);
+  const nearCache = nearCacheSetting(
+    config.env,
+    given.nearCache,
+    cluster ? 'TINA4_SESSION_CLUSTER' : sentinels ? 'TINA4_SESSION_SENTINELS' : undefined,
+  );
 
   const ways = [
     url && 'TINA4_SESSION_URL',
@@ -208,6 +222,7 @@ export function redisSettingsFromConfig(
   const serverHost = parsedUrl?.host ?? host ?? '127.0.0.1';
   return {
     prefix,
+    ...(nearCache && { nearCache }),
     connection: {
       mode: 'standalone',
       options: {

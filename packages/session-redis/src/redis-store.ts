@@ -18,6 +18,13 @@ import {
   type WriteOptions,
   withDeadline,
 } from '@tina4/session-core';
+import {
+  clientKeyPrefix,
+  DEFAULT_NEAR_CACHE_MAX_BYTES,
+  type NearCacheOptions,
+  trackableClient,
+} from './near-cache-options.js';
+import { withNearCache } from './near-cached-store.js';
 import type { RedisLikeClient } from './redis-like-client.js';
 import { RedisLockBackend } from './redis-lock.js';
 import { redisStoreMaintenance } from './redis-maintenance.js';
@@ -30,6 +37,7 @@ import {
   runScript,
   SESSION_MARKER_FIELD,
   TAKE_SESSION,
+  TOUCH_SESSION,
   UPDATE_SESSION,
 } from './redis-scripts.js';
 import { RedisUserIndex } from './redis-user-index.js';
@@ -60,6 +68,13 @@ export interface RedisStoreOptions {
   name?: string;
   /** Where the server is, for log lines (`127.0.0.1:6379`, a Sentinel master, Cluster nodes); never a password. */
   location?: string;
+  /**
+   * Keep the sessions this process reads and writes in memory, kept fresh by the server's
+   * invalidations (`CLIENT TRACKING`), so that a session read again costs no round trip (default
+   * off). Needs an ioredis or iovalkey `Redis` client of a single server (not Cluster, not
+   * Sentinel). See the README's "Near cache".
+   */
+  nearCache?: boolean | NearCacheOptions;
 }
 
 /**
@@ -98,6 +113,9 @@ export function createRedisStore(options: RedisStoreOptions): SessionStoreWithUs
     if (user !== undefined) await users.add(user, key);
     return (await change(CREATE_SESSION, key, [ttlMs, Date.now(), ...pairs(fields)])) === 1;
   };
+  const nearCache = options.nearCache === true ? {} : options.nearCache || undefined;
+  // Checked before anything is sent: a client the near cache cannot follow is a mistake to report now.
+  const trackedClient = nearCache && trackableClient(client, 'nearCache');
   const locks = new SharedSessionLocks(
     new RedisLockBackend(client, (key) => `${hashKey(key)}:lock`, timeoutMs, name),
   );
@@ -120,7 +138,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStoreWithUs
     read: (key) => read(key),
   });
 
-  return {
+  const store: SessionStoreWithUserSessions = {
     name,
     ...(options.location !== undefined && { location: options.location }),
 
@@ -171,8 +189,12 @@ export function createRedisStore(options: RedisStoreOptions): SessionStoreWithUs
     },
 
     async touch(key: SessionKey, { ttlSeconds }: WriteOptions): Promise<boolean> {
-      // PEXPIRE never creates a key: a session that expired meanwhile stays gone.
-      return (await answer(client.pexpire(hashKey(key), ttlSeconds * 1000))) === 1;
+      // PEXPIRE never creates a key: a session that expired meanwhile stays gone. The near cache
+      // keeps the touched expiry, so its touch is a script that leaves the key tracked.
+      const touched = trackedClient
+        ? runScript(client, TOUCH_SESSION, [hashKey(key)], [ttlSeconds * 1000])
+        : client.pexpire(hashKey(key), ttlSeconds * 1000);
+      return (await answer(touched)) === 1;
     },
 
     async destroy(key: SessionKey): Promise<void> {
@@ -200,6 +222,17 @@ export function createRedisStore(options: RedisStoreOptions): SessionStoreWithUs
       }
     },
   };
+  if (!trackedClient) return store;
+  return withNearCache(store, {
+    client: trackedClient,
+    // The keys as the server knows them, as its invalidations name them.
+    prefix: clientKeyPrefix(client) + prefix,
+    maxBytes: nearCache.maxBytes ?? DEFAULT_NEAR_CACHE_MAX_BYTES,
+    timeoutMs,
+    ownsClient: options.closeClient === true,
+    onEvent: nearCache.onEvent,
+    name,
+  });
 }
 
 /** The fields as `[name, value, name, value, ...]`, refusing the store's own marker name. */

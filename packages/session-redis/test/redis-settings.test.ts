@@ -278,3 +278,48 @@ describe('redis settings from the session configuration', () => {
     });
   });
 });
+
+describe('near cache settings', () => {
+  it('is off by default, and on with TINA4_SESSION_NEAR_CACHE or in code', () => {
+    expect(settingsFor({}).nearCache).toBeUndefined();
+    expect(settingsFor({ TINA4_SESSION_NEAR_CACHE: 'false' }).nearCache).toBeUndefined();
+    expect(settingsFor({ TINA4_SESSION_NEAR_CACHE: 'true' }).nearCache).toEqual({});
+    expect(settingsFor({}, { nearCache: true }).nearCache).toEqual({});
+    // Code wins over the variable, both ways.
+    expect(settingsFor({ TINA4_SESSION_NEAR_CACHE: 'true' }, { nearCache: false }).nearCache).toBeUndefined();
+    expect(
+      settingsFor({ TINA4_SESSION_NEAR_CACHE: 'false' }, { nearCache: { maxBytes: 1000 } }).nearCache,
+    ).toEqual({
+      maxBytes: 1000,
+    });
+  });
+
+  it('reads the memory bound from TINA4_SESSION_NEAR_CACHE_MAX_BYTES, and checks it', () => {
+    const env = { TINA4_SESSION_NEAR_CACHE: 'on', TINA4_SESSION_NEAR_CACHE_MAX_BYTES: '1048576' };
+    expect(settingsFor(env).nearCache).toEqual({ maxBytes: 1048576 });
+    expect(() => settingsFor({ ...env, TINA4_SESSION_NEAR_CACHE_MAX_BYTES: '1MB' })).toThrow(
+      /TINA4_SESSION_NEAR_CACHE_MAX_BYTES="1MB" is not valid/,
+    );
+    expect(() => settingsFor({}, { nearCache: { maxBytes: 0 } })).toThrow(
+      /nearCache.maxBytes 0 is not valid/,
+    );
+    expect(() => settingsFor({ TINA4_SESSION_NEAR_CACHE: 'maybe' })).toThrow(SessionConfigError);
+  });
+
+  it('is refused with a cluster or Sentinel, saying why', () => {
+    const cluster = () => settingsFor({ TINA4_SESSION_NEAR_CACHE: 'true', TINA4_SESSION_CLUSTER: 'h:7000' });
+    expect(cluster).toThrow(SessionConfigError);
+    expect(cluster).toThrow(
+      /TINA4_SESSION_NEAR_CACHE cannot be used with TINA4_SESSION_CLUSTER: each master/,
+    );
+    const sentinel = () =>
+      settingsFor({ TINA4_SESSION_SENTINELS: 'h', TINA4_SESSION_SENTINEL_NAME: 'm' }, { nearCache: true });
+    expect(sentinel).toThrow(
+      /TINA4_SESSION_NEAR_CACHE cannot be used with TINA4_SESSION_SENTINELS: during a failover/,
+    );
+    // Off, both are fine.
+    expect(() =>
+      settingsFor({ TINA4_SESSION_NEAR_CACHE: 'false', TINA4_SESSION_CLUSTER: 'h:7000' }),
+    ).not.toThrow();
+  });
+});

@@ -15,12 +15,13 @@ export { createValkeyStore, type ValkeyStoreOptions } from './valkey-store.js';
  * anything is imported or connected.
  */
 export const createStoreFromConfig: SessionBackendModule['createStoreFromConfig'] = async (config) => {
-  const { connection, prefix } = redisSettingsFromConfig(config, 'valkey');
+  const { connection, prefix, nearCache } = redisSettingsFromConfig(config, 'valkey');
   const driver = await loadValkeyDriver();
   const client = createRedisClient(driver, connection);
   return createValkeyStore({
     client,
     prefix,
+    nearCache,
     closeClient: true,
     operationTimeoutMs: config.storeTimeoutMs,
     location: describeConnection(connection),

@@ -34,6 +34,8 @@ export const KNOWN_SESSION_VARIABLES: ReadonlySet<string> = new Set(
     'SENTINELS',
     'SENTINEL_NAME',
     'CLUSTER',
+    'NEAR_CACHE',
+    'NEAR_CACHE_MAX_BYTES',
     ...['HOST', 'PORT', 'PASSWORD', 'PREFIX', 'DB'].flatMap((name) => [`REDIS_${name}`, `VALKEY_${name}`]),
     // MongoDB
     'DATABASE',
