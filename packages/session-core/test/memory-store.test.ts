@@ -35,7 +35,12 @@ const ttl = (ttlSeconds: number) => ({ ttlSeconds });
 describe('memory store', () => {
   it('keeps at most maxSessions, dropping the least recently used', async () => {
     const own = new Map<string, MemoryStoreEntry>();
-    const store = createMemoryStore({ maxSessions: 3, entries: own });
+    const warnings: string[] = [];
+    const logger = {
+      warn: (line: string) => warnings.push(line),
+      error: (line: string) => warnings.push(line),
+    };
+    const store = createMemoryStore({ maxSessions: 3, entries: own, logger });
     const [a, b, c, d] = [newKey(), newKey(), newKey(), newKey()];
     for (const key of [a, b, c]) await store.create(key, { key: JSON.stringify(key) }, ttl(60));
     await store.read(a); // a is now the most recently used; b the least
@@ -43,6 +48,7 @@ describe('memory store', () => {
 
     expect([...own.keys()].sort()).toEqual([a, c, d].sort());
     expect(await store.read(b)).toBeUndefined();
+    expect(warnings).toEqual([expect.stringContaining('dropped the 1 least recently used')]);
     await store.close();
   });
 

@@ -84,6 +84,24 @@ describe('TINA4_SESSION_MAX_SESSIONS on the file store', () => {
     await store.close();
   });
 
+  it('keeps a create in its place among the changes of its key once the directory is counted', async () => {
+    const store = createFileStore({
+      directory: join(scratch, 'order'),
+      maxSessions: 100,
+      logger: recordingLogger(),
+    });
+    await store.create(newKey(), {}, LONG); // the first create waits for the directory's count
+    const key = newKey();
+    const results = await Promise.all([
+      store.create(key, { a: '1' }, LONG),
+      store.destroy(key),
+      store.create(key, { b: '2' }, LONG),
+    ]);
+    expect(results).toEqual([true, undefined, true]);
+    expect((await store.read(key))?.fields).toEqual({ b: '2' });
+    await store.close();
+  });
+
   it('has no bound unless one is set, and refuses one that is not a whole number from 1', async () => {
     expect(() => createFileStore({ directory: join(scratch, 'bad'), maxSessions: 1.5 })).toThrow(
       /maxSessions 1.5 is not valid/,

@@ -104,10 +104,9 @@ export function createFileStore(options: FileStoreOptions): SessionStoreWithUser
   };
   // Only kept when there is a bound to check.
   const sessionFiles = options.maxSessions === undefined ? undefined : new SessionFileCount(directory);
-  const refuseWhenFull = async (): Promise<void> => {
-    if (sessionFiles === undefined || options.maxSessions === undefined) return;
-    const count = await sessionFiles.current();
-    if (count < options.maxSessions) return;
+  /** Throws when the directory holds its bound of sessions. */
+  const refuseIfFull = (count: number): void => {
+    if (options.maxSessions === undefined || count < options.maxSessions) return;
     throw new Error(
       `the file store holds ${count} sessions, its bound (TINA4_SESSION_MAX_SESSIONS=${options.maxSessions}): ` +
         'new sessions are refused until expired ones are removed. Raise the bound, shorten TINA4_SESSION_TTL, ' +
@@ -202,7 +201,11 @@ export function createFileStore(options: FileStoreOptions): SessionStoreWithUser
       fields: Readonly<SessionFields>,
       { ttlSeconds }: WriteOptions,
     ): Promise<boolean> {
-      await refuseWhenFull();
+      if (sessionFiles !== undefined) {
+        // Checked without waiting once the directory has been counted: a create must join the
+        // queue of its key in the order it was called, like every other change.
+        refuseIfFull(sessionFiles.peek() ?? (await sessionFiles.firstCount()));
+      }
       return (await change(key, { kind: 'create', fields, ttlSeconds })) === true;
     },
 

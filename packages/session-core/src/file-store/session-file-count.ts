@@ -25,10 +25,20 @@ export class SessionFileCount {
     this.#directory = directory;
   }
 
-  /** The count, listing the directory first if it was never listed; a stale count is refreshed behind. */
-  async current(): Promise<number> {
+  /**
+   * The count, or `undefined` before the first listing has finished (start it with {@link firstCount}).
+   * A stale count is answered as it is and refreshed behind.
+   */
+  peek(): number | undefined {
+    if (this.#count !== undefined && Date.now() - this.#countedAt > RECOUNT_AFTER_MS) {
+      void this.#list().catch(() => {});
+    }
+    return this.#count;
+  }
+
+  /** The count, listing the directory first if it was never listed. */
+  async firstCount(): Promise<number> {
     if (this.#count === undefined) await this.#list();
-    else if (Date.now() - this.#countedAt > RECOUNT_AFTER_MS) void this.#list().catch(() => {});
     return this.#count ?? 0;
   }
 
