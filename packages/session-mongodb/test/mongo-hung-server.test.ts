@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RequestSession, resolveSessionConfig, SessionManager, type SessionStore } from '@tina4/session-core';
 import {
-  freePort,
   type MongoServerProcess,
   mongoServerBinary,
   skipOrFail,
-  startMongoServer,
+  startMongoServerOnFreePort,
 } from '@tina4/test-servers';
 import { createStoreFromConfig } from '../src/index.js';
 
@@ -57,7 +56,7 @@ if ('missing' in binary) {
     let cookie: string;
 
     beforeAll(async () => {
-      server = await startMongoServer(binary, await freePort());
+      server = await startMongoServerOnFreePort(binary);
       store = await createStoreFromConfig(
         resolveSessionConfig({
           envFile: false,

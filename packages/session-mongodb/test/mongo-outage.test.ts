@@ -6,6 +6,7 @@ import {
   mongoServerBinary,
   skipOrFail,
   startMongoServer,
+  startMongoServerOnFreePort,
 } from '@tina4/test-servers';
 import { createStoreFromConfig } from '../src/index.js';
 
@@ -80,8 +81,8 @@ if ('missing' in binary) {
     let cookie: string;
 
     beforeAll(async () => {
-      port = await freePort();
-      server = await startMongoServer(binary, port);
+      server = await startMongoServerOnFreePort(binary);
+      port = server.port;
       store = await storeOn(port);
       manager = new SessionManager(resolveSessionConfig({ envFile: false, env: {}, store, logger }), store);
     });

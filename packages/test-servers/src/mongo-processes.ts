@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './redis-processes.js';
 
 /**
  * Private MongoDB-protocol servers for the tests that need one of their own (a hung server, an
@@ -73,13 +74,14 @@ export async function startMongoServer(binary: MongoServerBinary, port: number):
     if (dir) await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitForPing(url, child);
+    await waitForPing(url, child, () => startedListening(binary.kind, output));
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
     await cleanUp();
     throw new Error(
       `${binary.path} on port ${port} did not start: ${(error as Error).message} ${output}`.trim(),
+      { cause: error },
     );
   }
   const running = () => child.exitCode === null && child.signalCode === null;
@@ -109,14 +111,42 @@ export async function startMongoServer(binary: MongoServerBinary, port: number):
   };
 }
 
-/** Resolves once the server answers `ping`; rejects after 20 s or when `child` exits. */
-async function waitForPing(url: string, child: ChildProcess): Promise<void> {
+/** Why a server did not start: its port was taken (a free port can be taken again before it binds). */
+class PortTakenError extends Error {}
+
+/**
+ * Whether the server's own output says it listens: a `ping` alone could be answered by another
+ * server that took the port first (tests restart servers on their ports), while ours failed to bind.
+ */
+function startedListening(kind: MongoServerBinary['kind'], output: string): boolean {
+  if (/JONGODB_START_FAILURE|Address already in use/.test(output)) {
+    throw new PortTakenError('its port is taken by another process');
+  }
+  return kind === 'jongodb' ? output.includes('JONGODB_URI=') : output.includes('Waiting for connections');
+}
+
+/**
+ * Resolves once the server says it listens and answers `ping`; rejects after 20 s, when `child`
+ * exits, or when its port is taken.
+ */
+async function waitForPing(url: string, child: ChildProcess, listening: () => boolean): Promise<void> {
   const deadline = Date.now() + 20_000;
-  while (!(await answersMongoPing(url))) {
+  while (!(listening() && (await answersMongoPing(url)))) {
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`it exited (${child.exitCode})`);
     if (Date.now() > deadline) throw new Error('no answer to ping within 20 s');
     await sleep(50);
+  }
+}
+
+/** {@link startMongoServer} on a free port, trying another one if it is taken before the server binds it. */
+export async function startMongoServerOnFreePort(binary: MongoServerBinary): Promise<MongoServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startMongoServer(binary, await freePort());
+    } catch (error) {
+      if (!((error as Error).cause instanceof PortTakenError) || attempt >= 5) throw error;
+    }
   }
 }
 

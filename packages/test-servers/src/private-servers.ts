@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { mongoServerBinary, startMongoServer } from './mongo-processes.js';
+import { mongoServerBinary, startMongoServerOnFreePort } from './mongo-processes.js';
 import { answersPing, freePort, onPath } from './redis-processes.js';
 
 /**
@@ -263,7 +263,7 @@ async function waitUntil(
 export async function startFreezingMongo(): Promise<PrivateServer> {
   const binary = mongoServerBinary();
   if ('missing' in binary) throw new Error(`no MongoDB-protocol server here: ${binary.missing}`);
-  const server = await startMongoServer(binary, await freePort());
+  const server = await startMongoServerOnFreePort(binary);
   let disposed = false;
   return {
     kind: 'mongodb',
