@@ -13,27 +13,37 @@ const DML_VERBS = new Set(['insert', 'update', 'delete', 'merge']);
 /**
  * One Firebird attachment as a Kysely connection. Firebird transactions are objects rather than
  * statements, so the connection remembers the open one and runs queries through it; outside a
- * transaction each query runs in its own, committed by the driver.
+ * transaction each query runs in a transaction of its own, committed (or rolled back) here.
  */
 export class FirebirdConnection implements DatabaseConnection {
   readonly #database: FirebirdDatabase;
+  /** The options of the transaction a query outside a transaction runs in. */
+  readonly #autocommit: FirebirdTransactionOptions;
   #transaction: FirebirdTransaction | undefined;
 
-  constructor(database: FirebirdDatabase) {
+  constructor(database: FirebirdDatabase, autocommit: FirebirdTransactionOptions) {
     this.#database = database;
+    this.#autocommit = autocommit;
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const target: FirebirdQueryable = this.#transaction ?? this.#database;
-    const result = await callFirebird<FirebirdQueryResult>((callback) =>
-      target.query(
-        compiledQuery.sql,
-        [...compiledQuery.parameters],
-        (error, result) => callback(error, result as FirebirdQueryResult),
-        { withMeta: true },
-      ),
+    if (this.#transaction) return runQuery<R>(this.#transaction, compiledQuery);
+    // Not the driver's own autocommit (`database.query`): when its COMMIT fails (Firebird checks DDL
+    // at commit, so two processes altering one table make one fail there), it leaves the transaction
+    // open, and an attachment with an open transaction can no longer be detached or pooled cleanly.
+    const transaction = await callFirebird<FirebirdTransaction>((callback) =>
+      this.#database.transaction(this.#autocommit, callback),
     );
-    return toQueryResult<R>(compiledQuery.sql, result);
+    try {
+      const result = await runQuery<R>(transaction, compiledQuery);
+      await callFirebird<void>((callback) => transaction.commit((error) => callback(error, undefined)));
+      return result;
+    } catch (error) {
+      await callFirebird<void>((callback) =>
+        transaction.rollback((error) => callback(error, undefined)),
+      ).catch(() => {});
+      throw error;
+    }
   }
 
   async *streamQuery<R>(
@@ -88,6 +98,18 @@ export class FirebirdConnection implements DatabaseConnection {
     this.#transaction = undefined;
     return transaction;
   }
+}
+
+async function runQuery<R>(target: FirebirdQueryable, compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+  const result = await callFirebird<FirebirdQueryResult>((callback) =>
+    target.query(
+      compiledQuery.sql,
+      [...compiledQuery.parameters],
+      (error, result) => callback(error, result as FirebirdQueryResult),
+      { withMeta: true },
+    ),
+  );
+  return toQueryResult<R>(compiledQuery.sql, result);
 }
 
 function toQueryResult<R>(sql: string, result: FirebirdQueryResult): QueryResult<R> {

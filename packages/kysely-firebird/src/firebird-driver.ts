@@ -32,6 +32,17 @@ const TPB_CONSISTENCY = 1;
 const TPB_CONCURRENCY = 2;
 const TPB_READ_COMMITTED = 15;
 const TPB_REC_VERSION = 17;
+const TPB_NO_REC_VERSION = 18;
+
+/**
+ * The transaction of a query run outside one: what node-firebird's own autocommit uses, READ
+ * COMMITTED NO_RECORD_VERSION with waiting (a statement waits for a concurrent writer of its rows
+ * to finish instead of failing with an update conflict).
+ */
+const AUTOCOMMIT: FirebirdTransactionOptions = Object.freeze({
+  isolation: [TPB_READ_COMMITTED, TPB_NO_REC_VERSION],
+  wait: true,
+});
 
 /**
  * Kysely's isolation levels in Firebird's terms. Firebird never reads uncommitted data, so
@@ -68,7 +79,7 @@ export class FirebirdDriver implements Driver {
     const pool = this.#pool;
     if (!pool) throw new Error('The Firebird driver has been destroyed.');
     const database = await callFirebird<FirebirdDatabase>((callback) => pool.get(callback));
-    return new FirebirdConnection(database);
+    return new FirebirdConnection(database, AUTOCOMMIT);
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
