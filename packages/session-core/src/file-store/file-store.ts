@@ -3,6 +3,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SessionConfigError } from '../errors.js';
 import type { SessionLogger } from '../logger.js';
+import { checkMaxSessions } from '../store-kit/max-sessions.js';
 import type {
   MoveSession,
   ReleaseSessionLock,
@@ -69,14 +70,7 @@ export function createFileStore(options: FileStoreOptions): SessionStoreWithUser
       'createFileStore needs a directory, e.g. { directory: "./sessions" } (TINA4_SESSION_PATH).',
     );
   }
-  if (
-    options.maxSessions !== undefined &&
-    !(Number.isSafeInteger(options.maxSessions) && options.maxSessions > 0)
-  ) {
-    throw new SessionConfigError(
-      `createFileStore's maxSessions ${options.maxSessions} is not valid: use a whole number of sessions from 1 (TINA4_SESSION_MAX_SESSIONS).`,
-    );
-  }
+  checkMaxSessions('createFileStore', options.maxSessions);
   const directory = resolve(options.directory);
   const logger = options.logger ?? console;
   const pathOf = (key: SessionKey, suffix: string): string => sessionFilePath(directory, key, suffix);

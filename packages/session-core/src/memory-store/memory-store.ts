@@ -1,7 +1,7 @@
-import { SessionConfigError } from '../errors.js';
 import type { SessionLogger } from '../logger.js';
 import { applyChangeSet } from '../store-kit/change-set.js';
 import { KeyedMutex } from '../store-kit/keyed-mutex.js';
+import { checkMaxSessions } from '../store-kit/max-sessions.js';
 import type {
   MoveSession,
   ReleaseSessionLock,
@@ -51,12 +51,8 @@ export interface MemoryStoreEntry {
  * is atomic by itself.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStoreWithUserSessions {
+  checkMaxSessions('createMemoryStore', options.maxSessions);
   const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
-  if (!(Number.isSafeInteger(maxSessions) && maxSessions > 0)) {
-    throw new SessionConfigError(
-      `createMemoryStore's maxSessions ${maxSessions} is not valid: use a whole number of sessions from 1 (TINA4_SESSION_MAX_SESSIONS).`,
-    );
-  }
   const logger = options.logger ?? console;
   let droppedSinceReport = 0;
   let reportedAt = Number.NEGATIVE_INFINITY;
